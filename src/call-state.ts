@@ -1,0 +1,35 @@
+/**
+ * Per-call state, kept beside the publisher's payload (never on it): payload → first entry of the
+ * call, and span → its entry (for `getBoundSpan`-style lookups from inside the call).
+ */
+import type { Span } from '@sentry/core';
+import type { CallEntry } from './lifecycle';
+
+const callEntries = new WeakMap<object, CallEntry>();
+const spanEntries = new WeakMap<object, CallEntry>();
+
+/** Records the entries a traced call made (head first, in binding order). */
+export function recordCall(data: object, head: CallEntry): void {
+  callEntries.set(data, head);
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) spanEntries.set(entry.span, entry);
+}
+
+/** The first entry of the call that `data` is the payload of. */
+export function entriesOf(data: unknown): CallEntry | undefined {
+  return typeof data === 'object' && data !== null ? callEntries.get(data) : undefined;
+}
+
+/** The entry a binding made for `span`, if a binding made it. */
+export function entryOfSpan(span: Span | undefined): CallEntry | undefined {
+  return span ? spanEntries.get(span) : undefined;
+}
+
+/**
+ * The innermost span any binding made for that payload (the last binding's span), or `undefined`.
+ * Works from subscribers, `beforeSpanEnd`, or any code holding the payload.
+ */
+export function getBoundSpan(data: object): Span | undefined {
+  let last: CallEntry | undefined;
+  for (let entry = entriesOf(data); entry; entry = entry.next) last = entry;
+  return last?.span;
+}

@@ -1,0 +1,2 @@
+export { setOtelAsyncContextStrategy } from './strategies/otel';
+export type { OtelAsyncContextStrategyOptions, SentryOpenTelemetryModule } from './strategies/otel';

@@ -1,0 +1,89 @@
+/**
+ * The scope-pair strategy: an AsyncLocalStorage holding `{ scope, isolationScope }`, like
+ * `@sentry/core`'s own AsyncLocalStorage strategy, plus a tracing-channel binding whose store is
+ * made directly (one scope clone, no extra `run`).
+ */
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  _INTERNAL_setSpanForScope,
+  _INTERNAL_safeMathRandom,
+  generateTraceId,
+  getDefaultCurrentScope,
+  getDefaultIsolationScope,
+  isContinuingTrace,
+  setAsyncContextStrategy,
+} from '@sentry/core';
+import type { Scope, Span } from '@sentry/core';
+import { logDebug } from '../guard';
+import { getAsyncHooks } from '../node-builtins';
+import { createTracingChannelBinding } from './tracing-channel-binding';
+
+/** The store of the scope-pair strategy. */
+export interface ScopePair {
+  scope: Scope;
+  isolationScope: Scope;
+}
+
+type Strategy = Parameters<typeof setAsyncContextStrategy>[0];
+
+let installed: { storage: AsyncLocalStorage<ScopePair>; strategy: NonNullable<Strategy> } | undefined;
+
+function createStrategy(storage: AsyncLocalStorage<ScopePair>): NonNullable<Strategy> {
+  const current = (): ScopePair =>
+    storage.getStore() ?? { scope: getDefaultCurrentScope(), isolationScope: getDefaultIsolationScope() };
+
+  const binding = createTracingChannelBinding(storage, (span: Span): ScopePair => {
+    const { scope, isolationScope } = current();
+    const forked = scope.clone();
+    _INTERNAL_setSpanForScope(forked, span);
+    return { scope: forked, isolationScope };
+  });
+
+  return {
+    withScope(callback) {
+      const { scope, isolationScope } = current();
+      const forked = scope.clone();
+      return storage.run({ scope: forked, isolationScope }, callback, forked);
+    },
+    withSetScope(scope, callback) {
+      return storage.run({ scope, isolationScope: current().isolationScope }, callback, scope);
+    },
+    withIsolationScope(callback) {
+      const pair = current();
+      const scope = pair.scope.clone();
+      const isolationScope = pair.isolationScope.clone();
+      if (!isContinuingTrace(scope.getPropagationContext())) {
+        scope.setPropagationContext({ traceId: generateTraceId(), sampleRand: _INTERNAL_safeMathRandom() });
+      }
+      return storage.run({ scope, isolationScope }, callback, isolationScope);
+    },
+    withSetIsolationScope(isolationScope, callback) {
+      return storage.run({ scope: current().scope.clone(), isolationScope }, callback, isolationScope);
+    },
+    getCurrentScope: () => current().scope,
+    getIsolationScope: () => current().isolationScope,
+    getTracingChannelBinding: () => binding,
+  };
+}
+
+/**
+ * Installs an AsyncLocalStorage-backed Sentry async-context strategy whose store is the pair
+ * `{ scope, isolationScope }`, with a tracing-channel binding. Use it with `@sentry/core` alone
+ * (no OpenTelemetry). Calling it again keeps the same storage, so existing bindings keep working.
+ * Do not use it together with `@sentry/node`'s `Sentry.init`, which installs its own strategy.
+ *
+ * @returns whether the strategy is installed (`false` where `node:async_hooks` is missing).
+ */
+export function setScopePairAsyncContextStrategy(): boolean {
+  if (!installed) {
+    const hooks = getAsyncHooks();
+    if (!hooks) {
+      logDebug('setScopePairAsyncContextStrategy: node:async_hooks is not available here');
+      return false;
+    }
+    const storage = new hooks.AsyncLocalStorage<ScopePair>();
+    installed = { storage, strategy: createStrategy(storage) };
+  }
+  setAsyncContextStrategy(installed.strategy);
+  return true;
+}

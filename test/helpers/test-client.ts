@@ -1,0 +1,70 @@
+import {
+  Client,
+  createTransport,
+  getCurrentScope,
+  getIsolationScope,
+  resolvedSyncPromise,
+  setCurrentClient,
+  spanToJSON,
+} from '@sentry/core';
+import type { ClientOptions, Event, EventHint, Span } from '@sentry/core';
+
+/** A real `@sentry/core` client that keeps what it would send in memory (no network). */
+export class RecordingClient extends Client<ClientOptions> {
+  eventFromException(exception: unknown, hint?: EventHint): PromiseLike<Event> {
+    return resolvedSyncPromise({
+      exception: { values: [{ type: (exception as Error)?.name ?? 'Error', value: String((exception as Error)?.message ?? exception) }] },
+      event_id: hint?.event_id,
+    });
+  }
+  eventFromMessage(message: unknown): PromiseLike<Event> {
+    return resolvedSyncPromise({ message: String(message) });
+  }
+}
+
+export interface Recorder {
+  client: RecordingClient;
+  /** Every span that ended, as `spanToJSON`, in end order. */
+  ended: ReturnType<typeof spanToJSON>[];
+  /** How many times each span object ended. */
+  endCounts: Map<Span, number>;
+  /** Exceptions passed to `captureException`, with their hints. */
+  captures: Array<{ error: unknown; hint: EventHint | undefined }>;
+  reset(): void;
+}
+
+/** Creates, installs and returns a recording client with tracesSampleRate 1. */
+export function installRecordingClient(): Recorder {
+  const client = new RecordingClient({
+    dsn: 'http://public@127.0.0.1:9/1',
+    tracesSampleRate: 1,
+    integrations: [],
+    stackParser: () => [],
+    transport: () => createTransport({ recordDroppedEvent: () => undefined }, () => resolvedSyncPromise({})),
+  } as ClientOptions);
+  const recorder: Recorder = {
+    client,
+    ended: [],
+    endCounts: new Map(),
+    captures: [],
+    reset() {
+      recorder.ended.length = 0;
+      recorder.endCounts.clear();
+      recorder.captures.length = 0;
+    },
+  };
+  client.on('spanEnd', (span) => {
+    recorder.ended.push(spanToJSON(span));
+    recorder.endCounts.set(span, (recorder.endCounts.get(span) ?? 0) + 1);
+  });
+  const captureException = client.captureException.bind(client);
+  client.captureException = (error: unknown, hint?: EventHint, scope?: never) => {
+    recorder.captures.push({ error, hint });
+    return captureException(error, hint, scope);
+  };
+  setCurrentClient(client);
+  getCurrentScope().setClient(client);
+  getIsolationScope().setClient(client);
+  client.init();
+  return recorder;
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    otel: 'src/otel.ts',
+    redis: 'src/redis.ts',
+    nitro: 'src/nitro.ts',
+    ai: 'src/ai.ts',
+    publish: 'src/publish.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  // One copy of the binding registry for every entry point, in both formats.
+  splitting: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  external: ['@sentry/core', '@sentry/opentelemetry', '@opentelemetry/api'],
+});
