@@ -11,6 +11,9 @@ import type { ClientOptions, Event, EventHint, Span } from '@sentry/core';
 
 /** A real `@sentry/core` client that keeps what it would send in memory (no network). */
 export class RecordingClient extends Client<ClientOptions> {
+  constructor(options: ClientOptions) {
+    super(options);
+  }
   eventFromException(exception: unknown, hint?: EventHint): PromiseLike<Event> {
     return resolvedSyncPromise({
       exception: { values: [{ type: (exception as Error)?.name ?? 'Error', value: String((exception as Error)?.message ?? exception) }] },
@@ -23,7 +26,7 @@ export class RecordingClient extends Client<ClientOptions> {
 }
 
 export interface Recorder {
-  client: RecordingClient;
+  client: Client;
   /** Every span that ended, as `spanToJSON`, in end order. */
   ended: ReturnType<typeof spanToJSON>[];
   /** How many times each span object ended. */
@@ -42,7 +45,16 @@ export function installRecordingClient(): Recorder {
     stackParser: () => [],
     transport: () => createTransport({ recordDroppedEvent: () => undefined }, () => resolvedSyncPromise({})),
   } as ClientOptions);
-  const recorder: Recorder = {
+  setCurrentClient(client);
+  getCurrentScope().setClient(client);
+  getIsolationScope().setClient(client);
+  client.init();
+  return attachRecorder(client);
+}
+
+/** Records span ends and captures of any client (e.g. `@sentry/node`'s after `Sentry.init`). */
+export function attachRecorder<C extends Client>(client: C): Recorder & { client: C } {
+  const recorder: Recorder & { client: C } = {
     client,
     ended: [],
     endCounts: new Map(),
@@ -58,13 +70,9 @@ export function installRecordingClient(): Recorder {
     recorder.endCounts.set(span, (recorder.endCounts.get(span) ?? 0) + 1);
   });
   const captureException = client.captureException.bind(client);
-  client.captureException = (error: unknown, hint?: EventHint, scope?: never) => {
+  client.captureException = ((error: unknown, hint?: EventHint, scope?: never) => {
     recorder.captures.push({ error, hint });
     return captureException(error, hint, scope);
-  };
-  setCurrentClient(client);
-  getCurrentScope().setClient(client);
-  getIsolationScope().setClient(client);
-  client.init();
+  }) as C['captureException'];
   return recorder;
 }
