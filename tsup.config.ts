@@ -14,6 +14,8 @@ export default defineConfig({
   // One copy of the binding registry for every entry point, in both formats.
   splitting: true,
   clean: true,
+  // import.meta.url in the CommonJS build (used to resolve optional peers lazily)
+  shims: true,
   target: 'node20',
   platform: 'node',
   external: ['@sentry/core', '@sentry/opentelemetry', '@opentelemetry/api'],

@@ -4,9 +4,9 @@
  */
 import type { Span } from '@sentry/core';
 import type { CallEntry } from './lifecycle';
+import { registry } from './registry';
 
-const callEntries = new WeakMap<object, CallEntry>();
-const spanEntries = new WeakMap<object, CallEntry>();
+const { callEntries, spanEntries } = registry;
 
 /** Records the entries a traced call made (head first, in binding order). */
 export function recordCall(data: object, head: CallEntry): void {

@@ -10,6 +10,7 @@ import { getRootSpan, spanIsIgnored, withActiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { entriesOf, recordCall } from './call-state';
 import { guard, logDebug } from './guard';
+import { registry } from './registry';
 import { CallEntry, type BindingRecord } from './lifecycle';
 import {
   currentStrategyObject,
@@ -27,8 +28,7 @@ interface StrategyView {
   binding: TracingChannelBinding | undefined;
 }
 
-const hubs = new WeakMap<object, ChannelHub>();
-const liveHubs = new Set<ChannelHub>();
+const { hubs, liveHubs } = registry;
 let view: StrategyView | undefined;
 let observed = false;
 
