@@ -71,6 +71,16 @@ function isSpan(value: unknown): value is Span {
 
 const NO_STORE = Symbol('no-store');
 
+/** The storage's current store; `undefined` when reading it throws (a broken strategy's storage). */
+function currentStore(storage: Storage | undefined): unknown {
+  try {
+    return storage?.getStore();
+  } catch (error) {
+    logDebug("the strategy's storage threw from getStore(); the caller's store is treated as empty", error);
+    return undefined;
+  }
+}
+
 function hasOwn(data: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(data, key);
 }
@@ -119,7 +129,7 @@ export class ChannelHub {
       } catch (error) {
         // a throwing transform is re-thrown by Node on the next tick: never let one escape
         logDebug('start transform failed', error);
-        return this._storage?.getStore();
+        return currentStore(this._storage);
       }
     };
     this._restore = (data) => this._restoreCaller(data);
@@ -233,7 +243,7 @@ export class ChannelHub {
     pollStrategy();
     const storage = this._storage!;
     const makeStore = this._makeStore!;
-    const caller = storage.getStore();
+    const caller = currentStore(storage);
     const bindings = this.bindings;
     let head: CallEntry | undefined;
     let tail: CallEntry | undefined;
@@ -305,7 +315,7 @@ export class ChannelHub {
     } catch {
       // fall through to "leave the context as it is"
     }
-    return storage?.getStore();
+    return currentStore(storage);
   }
 
   private _onEnd(data: object): void {

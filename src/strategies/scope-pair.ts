@@ -1,11 +1,13 @@
 /**
  * The scope-pair strategy: an AsyncLocalStorage holding `{ scope, isolationScope }`, like
  * `@sentry/core`'s own AsyncLocalStorage strategy, plus a tracing-channel binding whose store is
- * made directly (one scope clone, no extra `run`).
+ * made directly (one cheap scope fork, no extra `run`). A bound root span (no parent) also gets
+ * its own isolation scope.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import {
   _INTERNAL_setSpanForScope,
+  getRootSpan,
   _INTERNAL_safeMathRandom,
   generateTraceId,
   getDefaultCurrentScope,
@@ -15,6 +17,7 @@ import {
 } from '@sentry/core';
 import type { Scope, Span } from '@sentry/core';
 import { logDebug } from '../guard';
+import { forkScope } from '../sentry-internals';
 import { getAsyncHooks } from '../node-builtins';
 import { createTracingChannelBinding } from './tracing-channel-binding';
 
@@ -34,9 +37,11 @@ function createStrategy(storage: AsyncLocalStorage<ScopePair>): NonNullable<Stra
 
   const binding = createTracingChannelBinding(storage, (span: Span): ScopePair => {
     const { scope, isolationScope } = current();
-    const forked = scope.clone();
+    const forked = forkScope(scope);
     _INTERNAL_setSpanForScope(forked, span);
-    return { scope: forked, isolationScope };
+    // a root span starts a unit of work of its own (a request, a job): isolate it like
+    // `withIsolationScope` would, so what it sets on the isolation scope stays inside it
+    return { scope: forked, isolationScope: getRootSpan(span) === span ? forkScope(isolationScope) : isolationScope };
   });
 
   return {

@@ -44,3 +44,26 @@ describe('rule 12: late strategy', () => {
     expect(channel.hasSubscribers).toBe(false);
   });
 });
+
+describe('scope-pair store', () => {
+  it('traceSync ok: a root bound span gets its own isolation scope; a child span shares the caller\'s', async () => {
+    const { getIsolationScope, startSpan } = await import('@sentry/core');
+    setScopePairAsyncContextStrategy();
+    installRecordingClient();
+    const channel = tracingChannel('test:scope-pair:isolation');
+    const binding = bindTracingChannelToSpan(channel, () => startInactiveSpan({ name: 'unit of work' }));
+    const outside = getIsolationScope();
+    channel.traceSync(() => {
+      expect(getIsolationScope()).not.toBe(outside);
+      getIsolationScope().setTag('request.user', 'alice');
+    }, {});
+    expect(outside.getScopeData().tags['request.user']).toBeUndefined();
+    startSpan({ name: 'request' }, () => {
+      const requestScope = getIsolationScope();
+      channel.traceSync(() => {
+        expect(getIsolationScope()).toBe(requestScope);
+      }, {});
+    });
+    binding.unbind();
+  });
+});
