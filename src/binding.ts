@@ -125,7 +125,7 @@ function bind<TData extends object>(
  * Where `node:diagnostics_channel` is missing it returns a handle that does nothing.
  *
  * @example
- * bindTracingChannelToSpan('tracing:mylib.query', (data) =>
+ * bindTracingChannelToSpan('mylib.query', (data) =>
  *   startInactiveSpan({ name: 'query', op: 'db' }), { captureError: true });
  */
 export function bindTracingChannelToSpan<TData extends object>(

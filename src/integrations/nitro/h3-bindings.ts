@@ -1,0 +1,55 @@
+/**
+ * Binding for h3 2 (`new H3({ plugins: [tracingPlugin()] })` from `h3/tracing`): spans for h3
+ * middleware and route handlers on `h3.request`, and the matched route pattern applied to the
+ * request's `http.server` span.
+ */
+import { startInactiveSpan } from '@sentry/core';
+import type { Span } from '@sentry/core';
+import { logDebug } from '../../guard';
+import { bindTracingChannelToSpan } from '../../index';
+import type { ChannelBinding } from '../../index';
+import { captureRequestErrorOnce } from './error-capture';
+import type { H3Payload } from './payloads';
+import { getRequestState } from './request-state';
+import { adoptActiveServerSpan, applyRoute } from './server-span';
+import { NITRO_ORIGIN, OP_H3_MIDDLEWARE, OP_H3_ROUTE } from './span-attributes';
+import type { NitroBindingSettings } from './binding-settings';
+
+function routeOf(data: H3Payload): string | undefined {
+  const route = data.event.context?.matchedRoute?.route;
+  return typeof route === 'string' && route !== '' ? route : undefined;
+}
+
+function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | undefined {
+  const request = data.event.req;
+  const route = routeOf(data);
+  try {
+    const state = adoptActiveServerSpan(request);
+    if (state) applyRoute(state, route);
+  } catch (error) {
+    // naming the server span is a bonus: the route span is still made
+    logDebug('nitro: could not apply the h3 route to the server span', error);
+  }
+  if (data.type === 'middleware') {
+    if (!settings.middlewareSpans) return undefined;
+    return startInactiveSpan({
+      name: 'middleware - h3',
+      op: OP_H3_MIDDLEWARE,
+      attributes: { 'sentry.origin': NITRO_ORIGIN },
+    });
+  }
+  const method = typeof request.method === 'string' ? request.method.toUpperCase() : undefined;
+  const attributes: Record<string, string> = { 'sentry.origin': NITRO_ORIGIN };
+  if (method) attributes['http.request.method'] = method;
+  if (route) attributes['http.route'] = route;
+  return startInactiveSpan({ name: `request handler - ${route ?? data.event.url?.pathname ?? '/'}`, op: OP_H3_ROUTE, attributes });
+}
+
+/** Binds `h3.request`. */
+export function bindH3Channel(settings: NitroBindingSettings): ChannelBinding<H3Payload> {
+  return bindTracingChannelToSpan<H3Payload>('h3.request', (data) => startH3Span(data, settings), {
+    beforeSpanEnd(span, data) {
+      if (settings.captureErrors && 'error' in data) captureRequestErrorOnce(data.error, span, getRequestState(data.event.req));
+    },
+  });
+}

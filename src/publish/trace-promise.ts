@@ -1,0 +1,84 @@
+/** `tracePromise`: trace a call that returns a promise or any thenable. */
+import { resolveChannel } from './channel-ref';
+import { recordError, recordResult } from './payload';
+import { watchSettlement } from './settlement';
+import type { ChannelRef, PublishTracingChannel } from './types';
+
+/** The `then` of `value` when it is a thenable (read once), otherwise `undefined`. */
+function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined;
+  const then = (value as { then?: unknown }).then;
+  return typeof then === 'function' ? (then as (...args: unknown[]) => unknown) : undefined;
+}
+
+/**
+ * The traced call itself, run inside `start.runStores`. A thenable result: start → end (no
+ * `result`) → later asyncStart/asyncEnd. A plain value: start → end{result}, as Node 26 does.
+ */
+export function runPromiseCall(
+  channel: PublishTracingChannel,
+  fn: (...args: unknown[]) => unknown,
+  context: object,
+  thisArg: unknown,
+  args: unknown[],
+): unknown {
+  let result: unknown;
+  try {
+    result = Reflect.apply(fn, thisArg, args);
+  } catch (error) {
+    recordError(context, error);
+    channel.error.publish(context);
+    channel.end.publish(context);
+    throw error;
+  }
+  let then: ((...args: unknown[]) => unknown) | undefined;
+  try {
+    then = thenOf(result);
+  } catch {
+    then = undefined; // a throwing `then` getter: not something we can observe; treat as a value
+  }
+  if (then === undefined) {
+    recordResult(context, result);
+    channel.end.publish(context);
+    return result;
+  }
+  const afterEnd = watchSettlement(channel, context, result as object, then);
+  channel.end.publish(context);
+  afterEnd();
+  return result;
+}
+
+/**
+ * Calls `fn` with `thisArg` and `args` as a traced asynchronous operation on `channel` (a
+ * TracingChannel or its name) and returns **exactly what `fn` returned**: the same promise,
+ * promise subclass or thenable object (never a wrapper), on every Node version 20–26.
+ *
+ * Subscribers see `start`, `end` (without `result`), then, once the thenable settles,
+ * `asyncStart` and `asyncEnd` with `result`, or `error`, `asyncStart`, `asyncEnd` with `error`.
+ * A synchronous throw gives `start`, `error`, `end` and is re-thrown. A non-thenable return
+ * value is passed through and completes at `end` with `result` (Node 26's behaviour; Node 20–25
+ * would have wrapped it in a promise). Stores bound with `start.bindStore` are active inside `fn`.
+ *
+ * To observe settlement, `then` of the returned object is called once (for a native promise, the
+ * built-in `Promise.prototype.then`, as `await` would), with callbacks that never throw. So a
+ * rejection the caller handles is never also reported as `unhandledRejection` because of tracing.
+ * The flip side: while someone subscribes, a native promise the caller drops without any handler
+ * is marked handled by that observation and no longer raises `unhandledRejection` itself (a
+ * caller that awaits it still gets the rejection, and an unhandled promise derived from it is
+ * still reported). Subscribers always see the `error`.
+ *
+ * Nobody subscribed, or no `node:diagnostics_channel` in this runtime: a plain call, nothing
+ * allocated, `then` not touched. `context` defaults to a fresh object per call.
+ */
+export function tracePromise<This, Args extends unknown[], Result>(
+  channel: ChannelRef,
+  fn: (this: This, ...args: Args) => Result,
+  context?: object | null,
+  thisArg?: This,
+  ...args: Args
+): Result {
+  const traced = resolveChannel(channel);
+  if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
+  const data = context ?? {};
+  return traced.start.runStores(data, runPromiseCall, undefined, traced, fn as never, data, thisArg, args) as Result;
+}

@@ -1,0 +1,51 @@
+/** `traceSync`: trace a synchronous call. */
+import { resolveChannel } from './channel-ref';
+import { recordError, recordResult } from './payload';
+import type { ChannelRef, PublishTracingChannel } from './types';
+
+/** The traced call itself, run inside `start.runStores`: start → end{result} or start → error → end{error}. */
+function runSyncCall(
+  channel: PublishTracingChannel,
+  fn: (...args: unknown[]) => unknown,
+  context: object,
+  thisArg: unknown,
+  args: unknown[],
+): unknown {
+  let result: unknown;
+  try {
+    result = Reflect.apply(fn, thisArg, args);
+  } catch (error) {
+    recordError(context, error);
+    channel.error.publish(context);
+    channel.end.publish(context);
+    throw error;
+  }
+  recordResult(context, result);
+  channel.end.publish(context);
+  return result;
+}
+
+/**
+ * Calls `fn` with `thisArg` and `args` as a traced synchronous operation on `channel` (a
+ * TracingChannel or its name): subscribers see `start`, then `end` with `result`, or `start`,
+ * `error`, `end` with `error` when `fn` throws. Stores bound with `start.bindStore` are active
+ * inside `fn`. Returns exactly what `fn` returned and re-throws exactly what it threw.
+ *
+ * Nobody subscribed, or no `node:diagnostics_channel` in this runtime: a plain call, nothing
+ * allocated. `context` defaults to a fresh object per call (`undefined` and `null` alike).
+ *
+ * Use {@link tracePromise} when `fn` returns a promise (its `end` would otherwise close the
+ * operation before the work finishes).
+ */
+export function traceSync<This, Args extends unknown[], Result>(
+  channel: ChannelRef,
+  fn: (this: This, ...args: Args) => Result,
+  context?: object | null,
+  thisArg?: This,
+  ...args: Args
+): Result {
+  const traced = resolveChannel(channel);
+  if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
+  const data = context ?? {};
+  return traced.start.runStores(data, runSyncCall, undefined, traced, fn as never, data, thisArg, args) as Result;
+}
