@@ -40,17 +40,35 @@ export function collectSpans(client: Client): SpanRow[] {
   return rows;
 }
 
+/**
+ * Resolves the first collected span that matches, once it has ended (spans end slightly after a
+ * response reaches the client); rejects after `timeoutMs`.
+ */
+export async function waitForSpan(rows: SpanRow[], matches: (row: SpanRow) => boolean, timeoutMs = 5000): Promise<SpanRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = rows.find(matches);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no matching span ended within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, text: string) => (useColor ? `\u001b[${code}m${text}\u001b[0m` : text);
 
-/** Renders the spans of one trace (all spans when `traceId` is omitted, grouped by trace). */
+/**
+ * Renders the spans as one waterfall per trace, traces in start order. A trace whose root span has
+ * a parent outside the collected spans (an incoming `traceparent` / `sentry-trace`) says so.
+ */
 export function renderWaterfall(rows: SpanRow[], options: { width?: number; attributes?: string[] } = {}): string {
   const width = options.width ?? 40;
   const shownAttributes = options.attributes ?? [];
   const out: string[] = [];
   const traces = new Map<string, SpanRow[]>();
   for (const row of rows) traces.set(row.traceId, [...(traces.get(row.traceId) ?? []), row]);
-  for (const [traceId, spans] of traces) {
+  const ordered = [...traces].sort(([, a], [, b]) => Math.min(...a.map((s) => s.start)) - Math.min(...b.map((s) => s.start)));
+  for (const [traceId, spans] of ordered) {
     const ids = new Set(spans.map((s) => s.spanId));
     const children = new Map<string | undefined, SpanRow[]>();
     for (const s of spans) {
@@ -61,7 +79,9 @@ export function renderWaterfall(rows: SpanRow[], options: { width?: number; attr
     const t0 = Math.min(...spans.map((s) => s.start));
     const t1 = Math.max(...spans.map((s) => s.end));
     const total = Math.max(t1 - t0, 1e-6);
-    out.push(paint('1', `trace ${traceId}`) + paint('2', `  ${(total * 1000).toFixed(1)} ms, ${spans.length} spans`));
+    const remoteParent = spans.find((s) => s.parentId && !ids.has(s.parentId))?.parentId;
+    const continued = remoteParent ? `, continues remote parent span ${remoteParent}` : '';
+    out.push(paint('1', `trace ${traceId}`) + paint('2', `  ${(total * 1000).toFixed(1)} ms, ${spans.length} span${spans.length === 1 ? '' : 's'}${continued}`));
     const walk = (parent: string | undefined, depth: number) => {
       for (const s of children.get(parent) ?? []) {
         const from = Math.floor(((s.start - t0) / total) * width);
