@@ -14,6 +14,14 @@ export function recordCall(data: object, head: CallEntry): void {
   for (let entry: CallEntry | undefined = head; entry; entry = entry.next) spanEntries.set(entry.span, entry);
 }
 
+/**
+ * Forgets an earlier call's entries when `data` is reused for a call that made no span: the new
+ * call's events must not end (or restore the context of) the earlier call's spans.
+ */
+export function forgetCall(data: object): void {
+  callEntries.delete(data);
+}
+
 /** The first entry of the call that `data` is the payload of. */
 export function entriesOf(data: unknown): CallEntry | undefined {
   return typeof data === 'object' && data !== null ? callEntries.get(data) : undefined;

@@ -8,7 +8,7 @@ import type { TracingChannel } from 'node:diagnostics_channel';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { getRootSpan, spanIsIgnored, withActiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
-import { entriesOf, recordCall } from './call-state';
+import { entriesOf, forgetCall, recordCall } from './call-state';
 import { guard, logDebug } from './guard';
 import { registry } from './registry';
 import { CallEntry, type BindingRecord } from './lifecycle';
@@ -270,7 +270,10 @@ export class ChannelHub {
         activated = true;
       }
     }
-    if (!head) return caller;
+    if (!head) {
+      forgetCall(data);
+      return caller;
+    }
     head.callerStore = caller;
     head.origin = this._origin;
     recordCall(data, head);
@@ -301,6 +304,7 @@ export class ChannelHub {
         tail = entry;
       }
       if (head) recordCall(data, head);
+      else forgetCall(data);
     } catch (error) {
       logDebug('start handler failed', error);
     }

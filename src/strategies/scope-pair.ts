@@ -29,6 +29,47 @@ export interface ScopePair {
 
 type Strategy = Parameters<typeof setAsyncContextStrategy>[0];
 
+/**
+ * A scope-pair store that also reads as an empty OpenTelemetry `Context` (`getValue`, `setValue`,
+ * `deleteValue`). `Sentry.init` with OpenTelemetry set up adopts the storage of the strategy it
+ * replaces, so async work begun under this strategy (a pool or server created inside one of its
+ * scopes, a callback scheduled inside a traced call) would hand these stores to OpenTelemetry as
+ * contexts and every `startSpan` there would throw `context.getValue is not a function`.
+ */
+class ScopePairStore implements ScopePair {
+  constructor(
+    public scope: Scope,
+    public isolationScope: Scope,
+  ) {}
+  getValue(_key: symbol): unknown {
+    return undefined;
+  }
+  setValue(key: symbol, value: unknown): DetachedContext {
+    return new DetachedContext(new Map([[key, value]]));
+  }
+  deleteValue(_key: symbol): DetachedContext {
+    return new DetachedContext(new Map());
+  }
+}
+
+/** What an adopting OpenTelemetry strategy derives from a {@link ScopePairStore}: a plain context. */
+class DetachedContext {
+  constructor(private readonly _values: Map<symbol, unknown>) {}
+  getValue(key: symbol): unknown {
+    return this._values.get(key);
+  }
+  setValue(key: symbol, value: unknown): DetachedContext {
+    const values = new Map(this._values);
+    values.set(key, value);
+    return new DetachedContext(values);
+  }
+  deleteValue(key: symbol): DetachedContext {
+    const values = new Map(this._values);
+    values.delete(key);
+    return new DetachedContext(values);
+  }
+}
+
 let installed: { storage: AsyncLocalStorage<ScopePair>; strategy: NonNullable<Strategy> } | undefined;
 
 function createStrategy(storage: AsyncLocalStorage<ScopePair>): NonNullable<Strategy> {
@@ -41,17 +82,17 @@ function createStrategy(storage: AsyncLocalStorage<ScopePair>): NonNullable<Stra
     _INTERNAL_setSpanForScope(forked, span);
     // a root span starts a unit of work of its own (a request, a job): isolate it like
     // `withIsolationScope` would, so what it sets on the isolation scope stays inside it
-    return { scope: forked, isolationScope: getRootSpan(span) === span ? forkScope(isolationScope) : isolationScope };
+    return new ScopePairStore(forked, getRootSpan(span) === span ? forkScope(isolationScope) : isolationScope);
   });
 
   return {
     withScope(callback) {
       const { scope, isolationScope } = current();
       const forked = scope.clone();
-      return storage.run({ scope: forked, isolationScope }, callback, forked);
+      return storage.run(new ScopePairStore(forked, isolationScope), callback, forked);
     },
     withSetScope(scope, callback) {
-      return storage.run({ scope, isolationScope: current().isolationScope }, callback, scope);
+      return storage.run(new ScopePairStore(scope, current().isolationScope), callback, scope);
     },
     withIsolationScope(callback) {
       const pair = current();
@@ -60,10 +101,10 @@ function createStrategy(storage: AsyncLocalStorage<ScopePair>): NonNullable<Stra
       if (!isContinuingTrace(scope.getPropagationContext())) {
         scope.setPropagationContext({ traceId: generateTraceId(), sampleRand: _INTERNAL_safeMathRandom() });
       }
-      return storage.run({ scope, isolationScope }, callback, isolationScope);
+      return storage.run(new ScopePairStore(scope, isolationScope), callback, isolationScope);
     },
     withSetIsolationScope(isolationScope, callback) {
-      return storage.run({ scope: current().scope.clone(), isolationScope }, callback, isolationScope);
+      return storage.run(new ScopePairStore(current().scope.clone(), isolationScope), callback, isolationScope);
     },
     getCurrentScope: () => current().scope,
     getIsolationScope: () => current().isolationScope,

@@ -11,7 +11,7 @@ defineLifecycleSuite('@sentry/node (Sentry.init)', () => {
 
 describe('@sentry/node strategy shape', () => {
   it('Sentry.init installs a strategy whose binding exposes only the OTel context storage', () => {
-    const binding = getAsyncContextStrategy(getMainCarrier()).getTracingChannelBinding?.() as Record<string, unknown>;
+    const binding = getAsyncContextStrategy(getMainCarrier()).getTracingChannelBinding?.() as unknown as Record<string, unknown>;
     expect(Object.keys(binding)).toEqual(['asyncLocalStorage']);
     expect(typeof (binding.asyncLocalStorage as { getStore: unknown }).getStore).toBe('function');
   });
