@@ -1,7 +1,7 @@
 /**
  * Sets up one async-context strategy with a real Sentry client for a benchmark process:
  * `scope-pair` (our `setScopePairAsyncContextStrategy()` and a bare `@sentry/core` client) or
- * `otel` (`@sentry/node`'s `Sentry.init`, which runs on OpenTelemetry's context). Strategies are
+ * `otel` (`@sentry/node`'s `Sentry.init` with `enableOpenTelemetrySetup`, whose store is an OpenTelemetry Context). Strategies are
  * process-global, so each benchmark process sets up exactly one.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
@@ -98,7 +98,8 @@ async function setupScopePair(): Promise<StrategySetup> {
 
 async function setupOtel(): Promise<StrategySetup> {
   const Sentry = await import('@sentry/node');
-  Sentry.init({ dsn: DSN, tracesSampleRate: 1, defaultIntegrations: false, transport: dropTransport });
+  // enableOpenTelemetrySetup: the store is an OpenTelemetry Context (the default is a scope pair)
+  Sentry.init({ dsn: DSN, tracesSampleRate: 1, defaultIntegrations: false, transport: dropTransport, enableOpenTelemetrySetup: true });
   return {
     name: 'otel',
     asyncLocalStorage: strategyStorage(),

@@ -1,17 +1,32 @@
 /**
  * Per-call state, kept beside the publisher's payload (never on it): payload → first entry of the
- * call, and span → its entry (for `getBoundSpan`-style lookups from inside the call).
+ * call, and span → its entry (for `enrichBoundSpan` from inside the call). The span → entry link
+ * is a symbol property on the span (spans are ours to annotate, payloads are not): a WeakMap
+ * keyed by spans that live until their root ends costs a GC-tracked ephemeron per call and keeps
+ * its peak table size; the WeakMap remains only for spans that refuse the property.
  */
 import type { Span } from '@sentry/core';
 import type { CallEntry } from './lifecycle';
 import { registry } from './registry';
 
 const { callEntries, spanEntries } = registry;
+const SPAN_ENTRY = Symbol.for('tracing-channel-span.span-entry.v1');
+
+type Annotated = { [SPAN_ENTRY]?: CallEntry };
+
+function linkSpan(entry: CallEntry): void {
+  try {
+    (entry.span as Annotated)[SPAN_ENTRY] = entry;
+  } catch {
+    spanEntries.set(entry.span, entry); // a frozen or hostile span object
+  }
+}
 
 /** Records the entries a traced call made (head first, in binding order). */
 export function recordCall(data: object, head: CallEntry): void {
   callEntries.set(data, head);
-  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) spanEntries.set(entry.span, entry);
+  linkSpan(head);
+  for (let entry = head.next; entry; entry = entry.next) linkSpan(entry);
 }
 
 /**
@@ -29,7 +44,8 @@ export function entriesOf(data: unknown): CallEntry | undefined {
 
 /** The entry a binding made for `span`, if a binding made it. */
 export function entryOfSpan(span: Span | undefined): CallEntry | undefined {
-  return span ? spanEntries.get(span) : undefined;
+  if (!span) return undefined;
+  return (span as Annotated)[SPAN_ENTRY] ?? spanEntries.get(span);
 }
 
 /**

@@ -16,6 +16,8 @@ import {
   currentStrategyObject,
   onStrategyChange,
   readTracingChannelBinding,
+  resetStoreShapes,
+  storeWithActiveSpan,
   type TracingChannelBinding,
 } from './sentry-internals';
 
@@ -40,6 +42,7 @@ function refreshStrategy(): void {
   const next = readView();
   if (view && next.origin === view.origin && next.binding?.asyncLocalStorage === view.binding?.asyncLocalStorage) return;
   view = next;
+  resetStoreShapes();
   for (const hub of liveHubs) hub.attachStorage();
 }
 
@@ -104,6 +107,9 @@ export class ChannelHub {
   private _open = 0;
   private _subscribed = false;
   private _startSubscribed = false;
+  /** The `asyncStart` transform is bound lazily, with the first span: channels whose `getSpan`
+   * never returns one pay nothing for it (on Node 26 it runs on every tracePromise too). */
+  private _restoreBound = false;
   private _warnedInactive = false;
   private _storage: Storage | undefined = undefined;
   private _origin: unknown = undefined;
@@ -183,9 +189,9 @@ export class ChannelHub {
     if (binding) {
       const read = () => binding.asyncLocalStorage.getStore();
       const custom = binding.getStoreWithActiveSpan;
-      this._makeStore = custom
-        ? (span) => custom(span)
-        : (span) => withActiveSpan(span, read);
+      const generic = (span: Span) => withActiveSpan(span, read);
+      const storage = binding.asyncLocalStorage;
+      this._makeStore = custom ? (span) => custom(span) : (span) => storeWithActiveSpan(storage, span, generic);
     } else {
       this._makeStore = undefined;
     }
@@ -194,7 +200,6 @@ export class ChannelHub {
     try {
       if (storage) {
         this.channel.start.bindStore(storage as never, this._transform as never);
-        this.channel.asyncStart.bindStore(storage as never, this._restore as never);
         this._storage = storage;
       } else {
         this.channel.start.subscribe(this._onStart as never);
@@ -209,9 +214,11 @@ export class ChannelHub {
     const storage = this._storage;
     this._storage = undefined;
     if (storage) {
+      const restoreBound = this._restoreBound;
+      this._restoreBound = false;
       try {
         this.channel.start.unbindStore(storage as never);
-        this.channel.asyncStart.unbindStore(storage as never);
+        if (restoreBound) this.channel.asyncStart.unbindStore(storage as never);
       } catch {
         // nothing to undo
       }
@@ -219,6 +226,15 @@ export class ChannelHub {
     if (this._startSubscribed) {
       this._startSubscribed = false;
       this.channel.start.unsubscribe(this._onStart as never);
+    }
+  }
+
+  private _bindRestore(storage: Storage): void {
+    this._restoreBound = true;
+    try {
+      this.channel.asyncStart.bindStore(storage as never, this._restore as never);
+    } catch (error) {
+      logDebug('could not bind the asyncStart store', error);
     }
   }
 
@@ -274,6 +290,7 @@ export class ChannelHub {
       forgetCall(data);
       return caller;
     }
+    if (!this._restoreBound) this._bindRestore(storage);
     head.callerStore = caller;
     head.origin = this._origin;
     recordCall(data, head);

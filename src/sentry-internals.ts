@@ -4,7 +4,14 @@
  * in, and the fields of `Scope` (for a cheaper fork). `test/unit/core/sentry-internals.test.ts`
  * pins the shape we rely on.
  */
-import { GLOBAL_OBJ, SDK_VERSION, Scope as ScopeConstructor, getAsyncContextStrategy, getMainCarrier } from '@sentry/core';
+import {
+  GLOBAL_OBJ,
+  SDK_VERSION,
+  Scope as ScopeConstructor,
+  _INTERNAL_setSpanForScope,
+  getAsyncContextStrategy,
+  getMainCarrier,
+} from '@sentry/core';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Scope, Span } from '@sentry/core';
 
@@ -119,6 +126,8 @@ export function currentStrategyObject(): unknown {
 type ScopeFields = Record<string | symbol, any>;
 
 const REFS = Symbol('tracing-channel-span.scope-refs');
+/** Where `@sentry/core` keeps a scope's span (`scope.refs.span`); checked by the calibration. */
+const SCOPE_SPAN_FIELD = 'span';
 
 /**
  * A `Scope#clone()` of `@sentry/core` 10.x/11.x without running the `Scope` constructor, which
@@ -126,7 +135,7 @@ const REFS = Symbol('tracing-channel-span.scope-refs');
  * without `Object.defineProperty` for the non-enumerable `refs` (kept under a symbol, exposed by
  * an accessor on an intermediate prototype). Field order matches `clone()`.
  */
-function ScopeFork(this: ScopeFields, src: ScopeFields): void {
+function ScopeFork(this: ScopeFields, src: ScopeFields, span?: Span): void {
   this._notifyingListeners = false;
   this._scopeListeners = [];
   this._eventProcessors = src._eventProcessors.slice();
@@ -140,7 +149,9 @@ function ScopeFork(this: ScopeFields, src: ScopeFields): void {
   if (contexts.flags) contexts.flags = { values: [...contexts.flags.values] };
   this._contexts = contexts;
   this._sdkProcessingMetadata = { ...src._sdkProcessingMetadata };
-  this[REFS] = { ...src.refs };
+  // the active span, held directly: `_INTERNAL_setSpanForScope` would allocate a WeakRef per call,
+  // and Sentry's reader accepts a plain value (calibrated below)
+  this[REFS] = span === undefined ? { ...src.refs } : { ...src.refs, [SCOPE_SPAN_FIELD]: span };
   this._propagationContext = { ...src._propagationContext };
   this._level = src._level;
   this._session = src._session;
@@ -160,8 +171,14 @@ function sameJson(a: unknown, b: unknown): boolean {
  * `@sentry/core` (same keys in the same order, same values, independent containers, same
  * methods); otherwise `clone()` itself.
  */
-function createScopeForker(ScopeClass: new () => Scope): (scope: Scope) => Scope {
-  const viaClone = (scope: Scope): Scope => scope.clone();
+type Forker = (scope: Scope, span?: Span) => Scope;
+
+function createScopeForker(ScopeClass: new () => Scope): Forker {
+  const viaClone = (scope: Scope, span?: Span): Scope => {
+    const forked = scope.clone();
+    if (span !== undefined) _INTERNAL_setSpanForScope(forked, span);
+    return forked;
+  };
   try {
     const scopeProto = ScopeClass.prototype as object;
     const forkProto = Object.create(scopeProto, {
@@ -177,7 +194,8 @@ function createScopeForker(ScopeClass: new () => Scope): (scope: Scope) => Scope
       },
     });
     ScopeFork.prototype = forkProto;
-    const fork = (scope: Scope): Scope => new (ScopeFork as unknown as new (src: Scope) => Scope)(scope);
+    const fork = (scope: Scope, span?: Span): Scope =>
+      new (ScopeFork as unknown as new (src: Scope, span?: Span) => Scope)(scope, span);
 
     const probe = new ScopeClass();
     probe.setTag('t', 1);
@@ -212,22 +230,165 @@ function createScopeForker(ScopeClass: new () => Scope): (scope: Scope) => Scope
     }
     if (!sameJson(forked.refs, reference.refs) || forked.refs === source.refs) return viaClone;
     if (!(forked instanceof ScopeClass)) return viaClone;
+    // the span lands where Sentry's `_setSpanForScope` puts it (its reader accepts plain values)
+    const marker = { spanContext: () => ({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }) } as unknown as Span;
+    const viaSentry = new ScopeClass();
+    _INTERNAL_setSpanForScope(viaSentry, marker);
+    const stored = (viaSentry as unknown as ScopeFields).refs?.[SCOPE_SPAN_FIELD];
+    if (stored !== marker && (stored as { deref?: () => unknown } | undefined)?.deref?.() !== marker) return viaClone;
+    const withSpan = fork(probe, marker) as unknown as ScopeFields;
+    if (withSpan.refs?.[SCOPE_SPAN_FIELD] !== marker) return viaClone;
     return fork;
   } catch {
     return viaClone;
   }
 }
 
-let forker: ((scope: Scope) => Scope) | undefined;
+let forker: Forker | undefined;
 
-/** A copy of `scope` as `scope.clone()` makes it, about ten times cheaper. See {@link ScopeFork}. */
-export function forkScope(scope: Scope): Scope {
+/**
+ * A copy of `scope` as `scope.clone()` makes it, about ten times cheaper, with `span` (when given)
+ * as its active span. See {@link ScopeFork}.
+ */
+export function forkScope(scope: Scope, span?: Span): Scope {
   forker ??= createScopeForker(ScopeConstructor as unknown as new () => Scope);
-  return forker(scope);
+  return forker(scope, span);
 }
 
 /** Whether {@link forkScope} uses the cheap fork (false: it falls back to `Scope#clone()`). */
 export function isCheapScopeForkActive(): boolean {
   forker ??= createScopeForker(ScopeConstructor as unknown as new () => Scope);
   return forker.name === 'fork';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cheap stores for strategies that give no `getStoreWithActiveSpan` (`@sentry/node`'s, Sentry's
+// OpenTelemetry one). Their stores have one of two shapes, and the generic path
+// (`withActiveSpan(span, () => als.getStore())`) costs a full `Scope#clone()` and an extra `run`.
+// The first call with a given shape takes the generic path and compares: only if our copy of
+// that store would be identical is the cheap path used from then on (until the strategy changes).
+
+/** `createContextKey` of `@opentelemetry/api` is `Symbol.for(description)`. */
+const OTEL_SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
+/** `@sentry/opentelemetry`'s key for the `{ scope, isolationScope }` pair on a Context. */
+const SENTRY_SCOPES_KEY = Symbol.for('sentry_scopes');
+/** `@sentry/opentelemetry` links a scope back to its Context at `scope.refs.context`. */
+const SCOPE_CONTEXT_FIELD = 'context';
+
+interface ScopePairLike {
+  scope: Scope;
+  isolationScope: Scope;
+}
+interface ContextLike {
+  getValue(key: symbol): unknown;
+  setValue(key: symbol, value: unknown): ContextLike;
+}
+
+type Shape = 'pair' | 'context';
+const shapeVerdicts: Record<Shape, 'unknown' | 'cheap' | 'generic'> = { pair: 'unknown', context: 'unknown' };
+
+function isScope(value: unknown): value is Scope {
+  return value instanceof ScopeConstructor;
+}
+
+function asPair(value: unknown): ScopePairLike | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const pair = value as Partial<ScopePairLike>;
+  return isScope(pair.scope) && isScope(pair.isolationScope) ? (pair as ScopePairLike) : undefined;
+}
+
+function shapeOf(store: unknown): Shape | undefined {
+  if (typeof store !== 'object' || store === null) return undefined;
+  if (typeof (store as ContextLike).getValue === 'function') {
+    return asPair((store as ContextLike).getValue(SENTRY_SCOPES_KEY)) ? 'context' : undefined;
+  }
+  return Object.getPrototypeOf(store) === Object.prototype && asPair(store) ? 'pair' : undefined;
+}
+
+function spanOfScope(scope: Scope): unknown {
+  const ref = (scope as unknown as ScopeFields).refs?.[SCOPE_SPAN_FIELD];
+  return typeof ref?.deref === 'function' ? ref.deref() : ref;
+}
+
+function cheapStore(shape: Shape, caller: unknown, span: Span): unknown {
+  if (shape === 'pair') {
+    const pair = caller as ScopePairLike;
+    return { scope: forkScope(pair.scope, span), isolationScope: pair.isolationScope };
+  }
+  const context = caller as ContextLike;
+  const pair = asPair(context.getValue(SENTRY_SCOPES_KEY))!;
+  const scope = forkScope(pair.scope, span);
+  const next = context.setValue(OTEL_SPAN_KEY, span).setValue(SENTRY_SCOPES_KEY, {
+    scope,
+    isolationScope: pair.isolationScope,
+  });
+  (scope as unknown as ScopeFields).refs[SCOPE_CONTEXT_FIELD] = next;
+  return next;
+}
+
+/** Whether `generic` (made the slow way) is exactly what {@link cheapStore} would have made. */
+function sameAsCheap(shape: Shape, caller: unknown, generic: unknown, span: Span): boolean {
+  if (shape === 'pair') {
+    const before = caller as ScopePairLike;
+    const after = asPair(generic);
+    return (
+      after !== undefined &&
+      Object.getPrototypeOf(generic) === Object.prototype &&
+      Object.keys(generic as object).join() === 'scope,isolationScope' &&
+      after.isolationScope === before.isolationScope &&
+      after.scope !== before.scope &&
+      spanOfScope(after.scope) === span
+    );
+  }
+  if (typeof (generic as ContextLike)?.getValue !== 'function') return false;
+  const context = generic as ContextLike;
+  const before = asPair((caller as ContextLike).getValue(SENTRY_SCOPES_KEY))!;
+  const after = asPair(context.getValue(SENTRY_SCOPES_KEY));
+  if (!after || context.getValue(OTEL_SPAN_KEY) !== span) return false;
+  const link = (after.scope as unknown as ScopeFields).refs?.[SCOPE_CONTEXT_FIELD];
+  const linked = typeof link?.deref === 'function' ? link.deref() : link;
+  return (
+    after.isolationScope === before.isolationScope &&
+    after.scope !== before.scope &&
+    spanOfScope(after.scope) === span &&
+    linked === generic &&
+    [Symbol.for('sentry_fork_isolation_scope'), Symbol.for('sentry_fork_set_scope'), Symbol.for('sentry_fork_set_isolation_scope')].every(
+      (key) => context.getValue(key) === undefined,
+    )
+  );
+}
+
+/**
+ * The store in which `span` is active, for a strategy without `getStoreWithActiveSpan`: the
+ * cheap copy when the caller's store has a verified shape, else `generic(span)`.
+ */
+export function storeWithActiveSpan(storage: AsyncLocalStorage<unknown>, span: Span, generic: (span: Span) => unknown): unknown {
+  let caller: unknown;
+  let shape: Shape | undefined;
+  try {
+    caller = storage.getStore();
+    shape = shapeOf(caller);
+  } catch {
+    shape = undefined;
+  }
+  if (shape === undefined || shapeVerdicts[shape] === 'generic') return generic(span);
+  if (shapeVerdicts[shape] === 'cheap') return cheapStore(shape, caller, span);
+  const made = generic(span);
+  try {
+    shapeVerdicts[shape] = sameAsCheap(shape, caller, made, span) && isCheapScopeForkActive() ? 'cheap' : 'generic';
+  } catch {
+    shapeVerdicts[shape] = 'generic';
+  }
+  return made;
+}
+
+/** Forgets the shape verdicts: called when the strategy changes. */
+export function resetStoreShapes(): void {
+  shapeVerdicts.pair = 'unknown';
+  shapeVerdicts.context = 'unknown';
+}
+
+/** Which shapes use the cheap path now (for tests and the benchmark). */
+export function storeShapeVerdicts(): Readonly<Record<Shape, string>> {
+  return { ...shapeVerdicts };
 }

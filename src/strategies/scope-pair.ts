@@ -6,7 +6,6 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import {
-  _INTERNAL_setSpanForScope,
   getRootSpan,
   _INTERNAL_safeMathRandom,
   generateTraceId,
@@ -78,8 +77,7 @@ function createStrategy(storage: AsyncLocalStorage<ScopePair>): NonNullable<Stra
 
   const binding = createTracingChannelBinding(storage, (span: Span): ScopePair => {
     const { scope, isolationScope } = current();
-    const forked = forkScope(scope);
-    _INTERNAL_setSpanForScope(forked, span);
+    const forked = forkScope(scope, span);
     // a root span starts a unit of work of its own (a request, a job): isolate it like
     // `withIsolationScope` would, so what it sets on the isolation scope stays inside it
     return new ScopePairStore(forked, getRootSpan(span) === span ? forkScope(isolationScope) : isolationScope);

@@ -16,3 +16,8 @@ describe('@sentry/node strategy shape', () => {
     expect(typeof (binding.asyncLocalStorage as { getStore: unknown }).getStore).toBe('function');
   });
 });
+
+import { defineStoreShapeTest } from './store-shapes';
+describe('@sentry/node default strategy: cheap scope-pair stores', () => {
+  defineStoreShapeTest('pair');
+});

@@ -73,3 +73,21 @@ describe('forkScope: a cheaper Scope#clone', () => {
     expect(forked.getScopeData().tags).toEqual({ a: 1, b: 2 });
   });
 });
+
+describe('forkScope with a span', () => {
+  it('the span is the active span for Sentry inside that scope, held without a WeakRef', async () => {
+    const { Scope, getActiveSpan, startInactiveSpan, withScope } = await import('@sentry/core');
+    const { forkScope } = await import('../../../src/sentry-internals');
+    const { setScopePairAsyncContextStrategy } = await import('../../../src/index');
+    const { installRecordingClient } = await import('../../helpers/test-client');
+    setScopePairAsyncContextStrategy();
+    installRecordingClient();
+    const span = startInactiveSpan({ name: 'held' });
+    const forked = forkScope(new Scope(), span) as any;
+    expect(forked.refs.span).toBe(span);
+    const { withSetScope } = await import('./with-set-scope');
+    expect(withSetScope(forked, () => getActiveSpan())).toBe(span);
+    expect(withScope(() => getActiveSpan())).toBeUndefined();
+    span.end();
+  });
+});
