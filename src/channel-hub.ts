@@ -107,8 +107,8 @@ export class ChannelHub {
   private _open = 0;
   private _subscribed = false;
   private _startSubscribed = false;
-  /** The `asyncStart` transform is bound lazily, with the first span: channels whose `getSpan`
-   * never returns one pay nothing for it (on Node 26 it runs on every tracePromise too). */
+  /** The `asyncStart` transform is bound lazily, with the first span (see `_subscribe`); on Node 26
+   * it would otherwise run on every tracePromise too. */
   private _restoreBound = false;
   private _warnedInactive = false;
   private _storage: Storage | undefined = undefined;
@@ -157,10 +157,6 @@ export class ChannelHub {
   add(record: BindingRecord): void {
     this.bindings = [...this.bindings, record];
     liveHubs.add(this);
-    if (!this._subscribed) {
-      this._subscribed = true;
-      this.channel.subscribe(this._handlers as never);
-    }
     this.attachStorage();
   }
 
@@ -229,6 +225,20 @@ export class ChannelHub {
     }
   }
 
+  /**
+   * The lifecycle subscribers (`end`, `asyncEnd`, `error`) are subscribed with the first span, so a
+   * channel whose `getSpan` never returns one costs no more than its store transform. Subscribing
+   * from inside the start transform still delivers that call's later events.
+   */
+  private _subscribe(): void {
+    this._subscribed = true;
+    try {
+      this.channel.subscribe(this._handlers as never);
+    } catch (error) {
+      logDebug('could not subscribe to the channel', error);
+    }
+  }
+
   private _bindRestore(storage: Storage): void {
     this._restoreBound = true;
     try {
@@ -291,6 +301,7 @@ export class ChannelHub {
       return caller;
     }
     if (!this._restoreBound) this._bindRestore(storage);
+    if (!this._subscribed) this._subscribe();
     head.callerStore = caller;
     head.origin = this._origin;
     recordCall(data, head);
@@ -320,7 +331,10 @@ export class ChannelHub {
         else head = entry;
         tail = entry;
       }
-      if (head) recordCall(data, head);
+      if (head) {
+        if (!this._subscribed) this._subscribe();
+        recordCall(data, head);
+      }
       else forgetCall(data);
     } catch (error) {
       logDebug('start handler failed', error);
