@@ -1,6 +1,7 @@
 /** `tracePromise`: trace a call that returns a promise or any thenable. */
 import { resolveChannel } from './channel-ref';
-import { recordError, recordResult } from './payload';
+import { callOrPublishThrow } from './call';
+import { recordResult } from './payload';
 import { watchSettlement } from './settlement';
 import type { ChannelRef, PublishTracingChannel } from './types';
 
@@ -22,15 +23,7 @@ export function runPromiseCall(
   thisArg: unknown,
   args: unknown[],
 ): unknown {
-  let result: unknown;
-  try {
-    result = Reflect.apply(fn, thisArg, args);
-  } catch (error) {
-    recordError(context, error);
-    channel.error.publish(context);
-    channel.end.publish(context);
-    throw error;
-  }
+  const result = callOrPublishThrow(channel, fn, context, thisArg, args);
   let then: ((...args: unknown[]) => unknown) | undefined;
   try {
     then = thenOf(result);

@@ -1,6 +1,7 @@
 /** `traceSync`: trace a synchronous call. */
 import { resolveChannel } from './channel-ref';
-import { recordError, recordResult } from './payload';
+import { callOrPublishThrow } from './call';
+import { recordResult } from './payload';
 import type { ChannelRef, PublishTracingChannel } from './types';
 
 /** The traced call itself, run inside `start.runStores`: start → end{result} or start → error → end{error}. */
@@ -11,15 +12,7 @@ function runSyncCall(
   thisArg: unknown,
   args: unknown[],
 ): unknown {
-  let result: unknown;
-  try {
-    result = Reflect.apply(fn, thisArg, args);
-  } catch (error) {
-    recordError(context, error);
-    channel.error.publish(context);
-    channel.end.publish(context);
-    throw error;
-  }
+  const result = callOrPublishThrow(channel, fn, context, thisArg, args);
   recordResult(context, result);
   channel.end.publish(context);
   return result;
