@@ -113,12 +113,18 @@ describe('instrumentNitro: server span', () => {
     expect(events[0]!.contexts?.trace?.span_id).toBe(route!.span_id);
   });
 
-  it('h3.request HTTPError 418: status 418 on an unfailed server span, nothing captured', async () => {
+  it('h3.request HTTPError 418: status 418 on an unfailed server span and route span, nothing captured', async () => {
     const res = await app.get('/teapot');
     expect(res.status).toBe(418);
     const server = onlyServerSpan();
     expect(server.status).toBe('ok');
     expect(attrs(server)['http.response.status_code']).toBe(418);
+    const routes = spansWithOp('request_handler.h3');
+    expect(routes).toHaveLength(1);
+    expect(routes[0]!.status).toBe('ok');
+    expect(attrs(routes[0]!)['error.type']).toBeUndefined();
+    expect(attrs(routes[0]!)['http.response.status_code']).toBe(418);
+    for (const middleware of spansWithOp('middleware.h3')) expect(middleware.status).toBe('ok');
     expect(recorder.captures).toHaveLength(0);
   });
 

@@ -15,10 +15,15 @@ const reported = new WeakSet<object>();
  * `status`/`statusCode`) below 500 is a deliberate client-error response, not a bug.
  */
 export function isServerError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return true;
+  return clientErrorStatus(error) === undefined;
+}
+
+/** The 4xx status an error carries (`status` or `statusCode`), or `undefined` for anything else. */
+export function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
-  return code === undefined || code >= 500 || code < 400;
+  return code !== undefined && code >= 400 && code < 500 ? code : undefined;
 }
 
 /**

@@ -3,12 +3,12 @@
  * middleware and route handlers on `h3.request`, and the matched route pattern applied to the
  * request's `http.server` span.
  */
-import { startInactiveSpan } from '@sentry/core';
+import { SPAN_STATUS_UNSET, startInactiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { logDebug } from '../../guard';
 import { bindTracingChannelToSpan } from '../../index';
 import type { ChannelBinding } from '../../index';
-import { captureRequestErrorOnce } from './error-capture';
+import { captureRequestErrorOnce, clientErrorStatus, isServerError } from './error-capture';
 import type { H3Payload } from './payloads';
 import { getRequestState } from './request-state';
 import { adoptActiveServerSpan, applyRoute } from './server-span';
@@ -49,7 +49,17 @@ function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | un
 export function bindH3Channel(settings: NitroBindingSettings): ChannelBinding<H3Payload> {
   return bindTracingChannelToSpan<H3Payload>('h3.request', (data) => startH3Span(data, settings), {
     beforeSpanEnd(span, data) {
-      if (settings.captureErrors && 'error' in data) captureRequestErrorOnce(data.error, span, getRequestState(data.event.req));
+      if (!('error' in data)) return;
+      if (isServerError(data.error)) {
+        if (settings.captureErrors) captureRequestErrorOnce(data.error, span, getRequestState(data.event.req));
+        return;
+      }
+      // a thrown HTTPError below 500 is a deliberate client-error response, not a failure of the
+      // handler: undo the error status the core set, keep the response code
+      span.setStatus({ code: SPAN_STATUS_UNSET });
+      span.setAttribute('error.type', undefined);
+      const code = clientErrorStatus(data.error);
+      if (code !== undefined) span.setAttribute('http.response.status_code', code);
     },
   });
 }
