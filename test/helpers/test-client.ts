@@ -36,8 +36,8 @@ export interface Recorder {
   reset(): void;
 }
 
-/** Creates, installs and returns a recording client with tracesSampleRate 1. */
-export function installRecordingClient(): Recorder {
+/** Creates and installs a real client (tracesSampleRate 1) that sends nothing and records nothing. */
+export function installOfflineClient(): RecordingClient {
   const client = new RecordingClient({
     dsn: 'http://public@127.0.0.1:9/1',
     tracesSampleRate: 1,
@@ -49,7 +49,12 @@ export function installRecordingClient(): Recorder {
   getCurrentScope().setClient(client);
   getIsolationScope().setClient(client);
   client.init();
-  return attachRecorder(client);
+  return client;
+}
+
+/** Creates, installs and returns a recording client with tracesSampleRate 1. */
+export function installRecordingClient(): Recorder {
+  return attachRecorder(installOfflineClient());
 }
 
 /** Records span ends and captures of any client (e.g. `@sentry/node`'s after `Sentry.init`). */
