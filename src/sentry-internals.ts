@@ -173,12 +173,19 @@ function sameJson(a: unknown, b: unknown): boolean {
  */
 type Forker = (scope: Scope, span?: Span) => Scope;
 
+/** `Scope#clone()` plus Sentry's own span setter: what the calibration falls back to. */
+function cloneFallback(scope: Scope, span?: Span): Scope {
+  const forked = scope.clone();
+  if (span !== undefined) _INTERNAL_setSpanForScope(forked, span);
+  return forked;
+}
+
+function isCloneFallback(fork: Forker): boolean {
+  return fork === cloneFallback;
+}
+
 function createScopeForker(ScopeClass: new () => Scope): Forker {
-  const viaClone = (scope: Scope, span?: Span): Scope => {
-    const forked = scope.clone();
-    if (span !== undefined) _INTERNAL_setSpanForScope(forked, span);
-    return forked;
-  };
+  const viaClone = cloneFallback;
   try {
     const scopeProto = ScopeClass.prototype as object;
     const forkProto = Object.create(scopeProto, {
@@ -244,21 +251,28 @@ function createScopeForker(ScopeClass: new () => Scope): Forker {
   }
 }
 
-let forker: Forker | undefined;
+let forker: { fork: Forker; cheap: boolean } | undefined;
+
+function getForker(): { fork: Forker; cheap: boolean } {
+  if (!forker) {
+    const fork = createScopeForker(ScopeConstructor as unknown as new () => Scope);
+    // the calibration returns its clone()-based fallback by identity, never a renamed copy
+    forker = { fork, cheap: !isCloneFallback(fork) };
+  }
+  return forker;
+}
 
 /**
  * A copy of `scope` as `scope.clone()` makes it, about ten times cheaper, with `span` (when given)
  * as its active span. See {@link ScopeFork}.
  */
 export function forkScope(scope: Scope, span?: Span): Scope {
-  forker ??= createScopeForker(ScopeConstructor as unknown as new () => Scope);
-  return forker(scope, span);
+  return getForker().fork(scope, span);
 }
 
 /** Whether {@link forkScope} uses the cheap fork (false: it falls back to `Scope#clone()`). */
 export function isCheapScopeForkActive(): boolean {
-  forker ??= createScopeForker(ScopeConstructor as unknown as new () => Scope);
-  return forker.name === 'fork';
+  return getForker().cheap;
 }
 
 // ---------------------------------------------------------------------------------------------
