@@ -5,12 +5,11 @@
  * with `fs.writeSync`, so output is complete also after `process.exit(n)` or an uncaught error,
  * and never touches the exit code.
  */
-import { getDiagnosticsChannel } from '../node-builtins';
+import { globalSlot } from '../core/global-slot';
+import { getDiagnosticsChannel } from '../core/node-builtins';
 import { patchDiagnosticsChannel } from './patch';
 import { Recorder } from './recorder';
 import { buildReport, formatTable } from './report';
-
-const INSTALLED = Symbol.for('tracing-channel-span.inspect.v1');
 
 type Fs = typeof import('node:fs');
 type NodeModule = typeof import('node:module');
@@ -26,9 +25,9 @@ function builtin<T>(id: string): T | undefined {
 
 /** Starts recording; safe to call more than once. */
 export function installInspector(): void {
-  const slot = globalThis as { [INSTALLED]?: boolean };
-  if (slot[INSTALLED]) return;
-  slot[INSTALLED] = true;
+  const install = globalSlot('inspector', () => ({ installed: false }));
+  if (install.installed) return;
+  install.installed = true;
   const dc = getDiagnosticsChannel();
   const fs = builtin<Fs>('node:fs');
   if (dc === undefined || fs === undefined) return;

@@ -1,5 +1,5 @@
 /** `checkTracingChannel`: subscribe, let the library publish, judge what it published. */
-import { getDiagnosticsChannel } from '../node-builtins';
+import { getDiagnosticsChannel } from '../core/node-builtins';
 import { CallLog, type CallRecord, type TraceEvent } from './call-log';
 import { StoreProbe } from './store-probe';
 import type {

@@ -4,7 +4,7 @@
  * `start.runStores`) and whether the caller got its own store back afterwards.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { getAsyncHooks } from '../node-builtins';
+import { getAsyncHooks } from '../core/node-builtins';
 import type { CallRecord } from './call-log';
 
 /** The store a call runs in: identifies the call's payload, later the call itself. */

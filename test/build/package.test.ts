@@ -92,6 +92,15 @@ describe('package', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual({ span: null, strategy: false });
   });
 
+  it("'./testing' and './inspect' load no @sentry/* module (no Sentry needed)", () => {
+    const r = node([
+      '-e',
+      `require('tracing-channel-span/testing'); require('tracing-channel-span/inspect'); console.log(JSON.stringify(Object.keys(require.cache).filter((p) => /@sentry/.test(p))))`,
+    ]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual([]);
+  });
+
   it('node --import tracing-channel-span/inspect: the built preload reports an ESM app', () => {
     const r = node(['--import', 'tracing-channel-span/inspect', join(root, 'test', 'unit', 'inspect', 'fixtures', 'small-app.mjs')]);
     expect(r.status).toBe(0);
