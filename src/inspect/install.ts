@@ -12,6 +12,7 @@ import { Recorder } from './recorder';
 import { buildReport, formatTable } from './report';
 
 type Fs = typeof import('node:fs');
+type Path = typeof import('node:path');
 type NodeModule = typeof import('node:module');
 type WorkerThreads = typeof import('node:worker_threads');
 
@@ -44,10 +45,12 @@ export function installInspector(): void {
   patchDiagnosticsChannel(dc as unknown as Record<string, unknown>, recorder);
   builtin<NodeModule>('node:module')?.syncBuiltinESMExports?.();
 
+  // Resolved now: the app may change directory before it exits.
+  const target = process.env.TRACING_CHANNEL_SPAN_INSPECT;
+  const file = target ? (builtin<Path>('node:path')?.resolve(target) ?? target) : undefined;
   process.once('exit', () => {
     try {
       const report = buildReport(recorder);
-      const file = process.env.TRACING_CHANNEL_SPAN_INSPECT;
       if (file) fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
       else toStderr(formatTable(report));
     } catch (error) {

@@ -24,6 +24,8 @@ export interface ChannelStats {
 
 const TRACING_NAME = /^tracing:(.+):(start|end|asyncStart|asyncEnd|error)$/;
 const MAX_KEYS = 64;
+const KEYS_FROM_FIRST = 256;
+const KEYS_SAMPLE_EVERY = 1024;
 /** Node 25 aborts past about 1000 channel names (`kMaxChannels`, including Node's own). */
 export const CHANNEL_NAME_WARNING_AT = 900;
 
@@ -31,7 +33,7 @@ type ChannelLike = { name?: unknown; publish?: unknown; runStores?: unknown; sub
 type Method = (this: object, ...args: unknown[]) => unknown;
 
 /** Records into `stats` and forwards to the method the prototype has at call time. */
-function recorded(method: 'publish' | 'runStores' | 'subscribe' | 'bindStore', note: (channel: object, arg: unknown) => void): Method {
+function recorded(method: 'runStores' | 'subscribe' | 'bindStore', note: (channel: object, arg: unknown) => void): Method {
   return function (this: object, ...args: unknown[]): unknown {
     try {
       note(this, args[0]);
@@ -105,16 +107,36 @@ export class Recorder {
       Object.defineProperty(channel, key, { value, writable: true, configurable: true, enumerable: false });
     };
     const c = channel as ChannelLike;
+    const events = stats.events;
     const count = (data: unknown): void => {
-      stats.events[event]++;
-      if (typeof data === 'object' && data !== null && stats.payloadKeys.size < MAX_KEYS) {
+      const n = events[event]++;
+      // Keys of the first events of each sub-channel, then a sample: cheap on a hot channel.
+      if ((n < KEYS_FROM_FIRST || n % KEYS_SAMPLE_EVERY === 0) && typeof data === 'object' && data !== null && stats.payloadKeys.size < MAX_KEYS) {
         for (const key of Object.keys(data)) stats.payloadKeys.add(key);
       }
     };
     // Every publish counts, listened to or not. runStores on a sub-channel nobody listens to
     // never reaches publish (Node 20–25; 26 publishes anyway), so it counts there: the numbers
     // are the calls the library made, the same on every Node version.
-    if (typeof c.publish === 'function') define('publish', recorded('publish', (_self, data) => count(data)));
+    if (typeof c.publish === 'function') {
+      // Node swaps the prototype when a channel gains or loses subscribers: look its publish up
+      // again only then.
+      let proto: object | null = null;
+      let forward: Method | undefined;
+      define('publish', function publish(this: object, data: unknown): unknown {
+        try {
+          count(data);
+        } catch {
+          // recording must never change what the app sees
+        }
+        const current = Object.getPrototypeOf(this) as { publish: Method } | null;
+        if (current !== proto) {
+          proto = current;
+          forward = current!.publish;
+        }
+        return forward!.call(this, data);
+      });
+    }
     if (typeof c.runStores === 'function') {
       define('runStores', recorded('runStores', (self, data) => {
         if ((self as { hasSubscribers?: boolean }).hasSubscribers !== true) count(data);

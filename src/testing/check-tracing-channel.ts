@@ -130,7 +130,6 @@ async function runCheck(traced: CheckableTracingChannel, name: string, run: () =
   const wake: { fn: (() => void) | undefined } = { fn: undefined };
   const subscribers = listeners(log, probe, () => wake.fn?.());
   const subscribed: Array<[CheckableSubChannel, Listener]> = [];
-  let storeBound = false;
   const notRestored = (when: string): void => {
     if (probe.isOutside()) return;
     const call = probe.activeCall();
@@ -141,10 +140,7 @@ async function runCheck(traced: CheckableTracingChannel, name: string, run: () =
       traced[event].subscribe(subscribers[event]);
       subscribed.push([traced[event], subscribers[event]]);
     }
-    if (probe.storage !== undefined) {
-      traced.start.bindStore(probe.storage, probe.transform);
-      storeBound = true;
-    }
+    probe.bind(traced.start);
     await probe.runOutside(async () => {
       const pending = run();
       notRestored('right after run() returned');
@@ -160,13 +156,7 @@ async function runCheck(traced: CheckableTracingChannel, name: string, run: () =
         // keep unsubscribing the others
       }
     }
-    if (storeBound) {
-      try {
-        traced.start.unbindStore(probe.storage);
-      } catch {
-        // nothing more to undo
-      }
-    }
+    probe.unbind(traced.start);
   }
   const problems = log.finish();
   return { ok: problems.length === 0, calls: log.calls.length, problems };

@@ -6,6 +6,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { getAsyncHooks } from '../core/node-builtins';
 import type { CallRecord } from './call-log';
+import type { CheckableStartChannel } from './types';
 
 /** The store a call runs in: identifies the call's payload, later the call itself. */
 export interface CallMarker {
@@ -18,7 +19,7 @@ const OUTSIDE = Object.freeze({ outside: true });
 
 /** One probe per check. */
 export class StoreProbe {
-  private readonly _als: AsyncLocalStorage<unknown> | undefined;
+  private _als: AsyncLocalStorage<unknown> | undefined;
   private readonly _pending = new Map<unknown, CallMarker>();
 
   constructor() {
@@ -26,14 +27,29 @@ export class StoreProbe {
     this._als = hooks === undefined ? undefined : new hooks.AsyncLocalStorage<unknown>();
   }
 
-  /** Whether stores can be checked in this runtime. */
+  /** Whether stores are checked: this runtime has AsyncLocalStorage and the store was bound. */
   get available(): boolean {
     return this._als !== undefined;
   }
 
-  /** The storage to bind to `start`, and its transform. */
-  get storage(): AsyncLocalStorage<unknown> | undefined {
-    return this._als;
+  /** Binds the probe's storage to `start`; without `bindStore` (or when it throws) stores go unchecked. */
+  bind(start: CheckableStartChannel): void {
+    if (this._als === undefined) return;
+    try {
+      start.bindStore(this._als, this.transform);
+    } catch {
+      this._als = undefined;
+    }
+  }
+
+  /** Undoes {@link bind}; never throws. */
+  unbind(start: CheckableStartChannel): void {
+    if (this._als === undefined) return;
+    try {
+      start.unbindStore(this._als);
+    } catch {
+      // nothing more to undo
+    }
   }
 
   /** The `start` store transform: a fresh marker per call. */

@@ -23,9 +23,9 @@ interface Run {
   stderr: string;
 }
 
-function node(args: string[], env: Record<string, string> = {}, execPath = process.execPath): Run {
+function node(args: string[], env: Record<string, string> = {}, execPath = process.execPath, cwd = root): Run {
   const r = spawnSync(execPath, args, {
-    cwd: root,
+    cwd,
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...process.env, TRACING_CHANNEL_SPAN_INSPECT: '', ...env },
@@ -67,6 +67,14 @@ describe('inspector: --import with an ESM app', () => {
       { name: 'app.render', events: { start: 1, end: 1, asyncStart: 0, asyncEnd: 0, error: 0 }, subscribed: false, storeBound: true, payloadKeys: ['result', 'template'] },
     ]);
     expect(report.otherChannels).toEqual([{ name: 'app.plain', published: 1, subscribed: true }]);
+  });
+
+  it('a relative $TRACING_CHANNEL_SPAN_INSPECT is resolved at start, also when the app changes directory', () => {
+    const script = `process.chdir(require('node:os').tmpdir()); require('node:diagnostics_channel').tracingChannel('moved.op');`;
+    const r = node(['--import', join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs'), '--import', preload, '-e', script], { TRACING_CHANNEL_SPAN_INSPECT: 'relative.json' }, process.execPath, dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'relative.json'), 'utf8')).tracingChannels.map((c: { name: string }) => c.name)).toEqual(['moved.op']);
   });
 
   for (const [how, code] of [['ok', 0], ['exit-code', 3], ['process-exit', 4], ['throw', 1]] as const) {

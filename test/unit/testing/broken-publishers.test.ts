@@ -186,6 +186,23 @@ describe('checkTracingChannel: the checker itself', () => {
     expect(boundStores(ch.start)).toEqual([]);
   });
 
+  it('a channel without bindStore: events still checked, stores not (no store-not-active)', async () => {
+    type Listener = (message: unknown, name: string | symbol) => void;
+    const plain = (sub: diagnosticsChannel.Channel) => ({
+      name: sub.name,
+      subscribe: (fn: Listener) => sub.subscribe(fn),
+      unsubscribe: (fn: Listener) => sub.unsubscribe(fn),
+    });
+    const shim = { start: plain(ch.start), end: plain(ch.end), asyncStart: plain(ch.asyncStart), asyncEnd: plain(ch.asyncEnd), error: plain(ch.error) };
+    const check = await checkTracingChannel(shim as never, () => {
+      const data: Data = {};
+      ch.start.publish(data);
+      ch.end.publish(data);
+    }, { settleMs: 5 });
+    expect(rules(check)).toEqual(['needs-is-complete']);
+    expect(ch.hasSubscribers).toBe(false);
+  });
+
   it('takes a channel name', async () => {
     const check = await checkTracingChannel('test.checker.broken', () => ch.traceSync(() => 1, {}));
     expect(check).toEqual({ ok: true, calls: 1, problems: [] });
