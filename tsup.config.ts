@@ -8,6 +8,8 @@ export default defineConfig({
     nitro: 'src/nitro.ts',
     ai: 'src/ai.ts',
     publish: 'src/publish.ts',
+    testing: 'src/testing.ts',
+    inspect: 'src/inspect.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

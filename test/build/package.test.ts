@@ -9,12 +9,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SUBPATHS = ['.', './otel', './redis', './nitro', './ai', './publish'];
+const SUBPATHS = ['.', './otel', './redis', './nitro', './ai', './publish', './testing', './inspect'];
 const specifier = (sub: string) => (sub === '.' ? 'tracing-channel-span' : `tracing-channel-span/${sub.slice(2)}`);
 
 function node(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What loading a subpath prints to stderr: nothing, except the inspector's report on exit. */
+function quietStderr(sub: string): RegExp {
+  return sub === './inspect' ? /^tracing-channel-span\/inspect: \d+ tracing channel\(s\)[^]*$/ : /^$/;
 }
 
 describe('package', () => {
@@ -43,7 +48,7 @@ describe('package', () => {
   for (const sub of SUBPATHS) {
     it(`require('${specifier(sub)}') works in plain Node`, () => {
       const r = node(['-e', `const m = require(${JSON.stringify(specifier(sub))}); console.log(Object.keys(m).length)`]);
-      expect(r.stderr).toBe('');
+      expect(r.stderr).toMatch(quietStderr(sub));
       expect(r.status).toBe(0);
     });
     it(`import '${specifier(sub)}' works in plain Node`, () => {
@@ -52,7 +57,7 @@ describe('package', () => {
         '-e',
         `const m = await import(${JSON.stringify(specifier(sub))}); console.log(Object.keys(m).length)`,
       ]);
-      expect(r.stderr).toBe('');
+      expect(r.stderr).toMatch(quietStderr(sub));
       expect(r.status).toBe(0);
     });
   }
@@ -85,6 +90,29 @@ describe('package', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout.trim())).toEqual({ span: null, strategy: false });
+  });
+
+  it("'./testing' and './inspect' load no @sentry/* module (no Sentry needed)", () => {
+    const r = node([
+      '-e',
+      `require('tracing-channel-span/testing'); require('tracing-channel-span/inspect'); console.log(JSON.stringify(Object.keys(require.cache).filter((p) => /@sentry/.test(p))))`,
+    ]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual([]);
+  });
+
+  it('node --import tracing-channel-span/inspect: the built preload reports an ESM app', () => {
+    const r = node(['--import', 'tracing-channel-span/inspect', join(root, 'test', 'unit', 'inspect', 'fixtures', 'small-app.mjs')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('app stdout line 1');
+    expect(r.stderr).toMatch(/^app\.query +2 +2 +2 +2 +1 +yes +no +db, error, result, sql$/m);
+  });
+
+  it('node --require tracing-channel-span/inspect: the built preload reports a CommonJS app', () => {
+    const r = node(['--require', 'tracing-channel-span/inspect', join(root, 'test', 'unit', 'inspect', 'fixtures', 'small-app.cjs')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('cjs stdout\n');
+    expect(r.stderr).toMatch(/^cjs\.job +1 +1 +0 +0 +0 +yes +no +id, queue, result$/m);
   });
 
   it('bindings from the ESM and the CommonJS build on one channel both run (one shared registry)', () => {
