@@ -7,6 +7,8 @@ export default defineConfig({
     redis: 'src/redis.ts',
     nitro: 'src/nitro.ts',
     ai: 'src/ai.ts',
+    graphql: 'src/graphql.ts',
+    pino: 'src/pino.ts',
     publish: 'src/publish.ts',
   },
   format: ['esm', 'cjs'],
