@@ -8,6 +8,7 @@ export default defineConfig({
     nitro: 'src/nitro.ts',
     ai: 'src/ai.ts',
     graphql: 'src/graphql.ts',
+    fastify: 'src/fastify.ts',
     pino: 'src/pino.ts',
     publish: 'src/publish.ts',
   },

@@ -1,11 +1,10 @@
 /** `instrumentGraphql()`: binds graphql 17's tracing channels to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../index';
 import type { ChannelBinding } from '../../index';
-import { logDebug } from '../../guard';
-import { getDiagnosticsChannel } from '../../node-builtins';
 import { sampledOnly } from '../bind-options';
 import { filterHint, hasSentryIntegration, warnSentryOverlapOnce } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
+import { subscribeGuarded } from '../subscribe';
 import { GRAPHQL_TRACING_CHANNELS, SENTRY_GRAPHQL_INTEGRATION } from './channels';
 import { resolveGraphqlOptions, type GraphqlInstrumentationOptions, type ResolvedGraphqlOptions } from './options';
 import type { GraphqlDocumentPayload, GraphqlOperationPayload, GraphqlResolvePayload } from './payload';
@@ -90,26 +89,15 @@ function bindings(options: ResolvedGraphqlOptions, onGetSpan: (data: object) => 
  * that one call keeps Sentry's span, so it is still traced once.
  */
 function watchDisplacement(bound: Bound[], lastSeen: { data: object | undefined }): () => void {
-  const dc = getDiagnosticsChannel();
-  if (!dc) return () => undefined;
-  const unsubscribers: Array<() => void> = [];
-  for (const entry of bound) {
-    const onStart = (message: unknown): void => {
-      try {
-        const data = message as object;
-        if (lastSeen.data === data || !Object.prototype.hasOwnProperty.call(data, '_sentrySpan')) return;
-        warnSentryOverlapOnce('graphql', TAKE_OVER_MESSAGE);
-        entry.binding.unbind();
-        entry.binding = entry.make();
-      } catch (error) {
-        logDebug('instrumentGraphql: could not take the channel over', error);
-      }
-    };
-    const start = dc.tracingChannel(entry.name).start;
-    start.subscribe(onStart);
-    unsubscribers.push(() => start.unsubscribe(onStart));
-  }
-  return () => unsubscribers.forEach((u) => u());
+  const stops = bound.map((entry) =>
+    subscribeGuarded<object>('instrumentGraphql', entry.name, 'start', (data) => {
+      if (lastSeen.data === data || !Object.prototype.hasOwnProperty.call(data, '_sentrySpan')) return;
+      warnSentryOverlapOnce('graphql', TAKE_OVER_MESSAGE);
+      entry.binding.unbind();
+      entry.binding = entry.make();
+    }),
+  );
+  return () => stops.forEach((stop) => stop());
 }
 
 /**

@@ -1,8 +1,7 @@
 /** `instrumentPino()`: every pino line (of the chosen levels) as a Sentry log, once per process. */
-import { guard, logDebug } from '../../guard';
-import { getDiagnosticsChannel } from '../../node-builtins';
 import { filterHint, hasSentryIntegration, warnSentryOverlapOnce } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
+import { subscribeGuarded } from '../subscribe';
 import { PINO_TRACING_CHANNEL, SENTRY_PINO_INTEGRATION } from './channels';
 import { sendPinoLog } from './logs';
 import { resolvePinoOptions, type PinoInstrumentationOptions, type ResolvedPinoOptions } from './options';
@@ -44,18 +43,8 @@ function onLine(levels: ReadonlySet<string>, data: PinoPayload): void {
 export function instrumentPino(options?: PinoInstrumentationOptions): PinoInstrumentation {
   const resolved = resolvePinoOptions(options);
   return setupOnce('pino', 'instrumentPino', resolved, () => {
-    const dc = getDiagnosticsChannel();
-    if (!dc) {
-      logDebug('instrumentPino: node:diagnostics_channel is not available here; nothing is sent');
-      return () => undefined;
-    }
     if (hasSentryIntegration(SENTRY_PINO_INTEGRATION)) warnSentryOverlapOnce('pino', STAND_DOWN_MESSAGE);
     const levels = new Set(resolved.levels);
-    const end = dc.tracingChannel(PINO_TRACING_CHANNEL).end;
-    const onEnd = (message: unknown): void => {
-      guard('instrumentPino', onLine, levels, message as PinoPayload);
-    };
-    end.subscribe(onEnd);
-    return () => end.unsubscribe(onEnd);
+    return subscribeGuarded<PinoPayload>('instrumentPino', PINO_TRACING_CHANNEL, 'end', (data) => onLine(levels, data));
   });
 }
