@@ -74,6 +74,30 @@ function isSpan(value: unknown): value is Span {
 
 const NO_STORE = Symbol('no-store');
 
+/**
+ * Marks the store transforms of every hub (of every copy of this package), so that
+ * `integrations/sentry-overlap.ts` can tell a foreign `bindStore` on the same storage from ours.
+ */
+export const HUB_TRANSFORM: unique symbol = Symbol.for('tracing-channel-span.hub-transform') as never;
+
+function markHubTransform(fn: (data: object) => unknown): void {
+  Object.defineProperty(fn, HUB_TRANSFORM, { value: true });
+}
+
+/** Whether `fn` is a store transform some hub of this package bound. */
+export function isHubTransform(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as unknown as Record<symbol, unknown>)[HUB_TRANSFORM] === true;
+}
+
+/**
+ * Binds the hub's transforms of `channel` again, after someone else bound the same storage over
+ * them (Node keeps one transform per channel and storage: the last `bindStore` wins). Where the hub
+ * has no `asyncStart` transform yet, a foreign one is removed. Returns whether a hub holds a storage.
+ */
+export function reassertChannelStores(channel: AnyChannel): boolean {
+  return hubs.get(channel.start)?.reassertStores() ?? false;
+}
+
 /** The storage's current store; `undefined` when reading it throws (a broken strategy's storage). */
 function currentStore(storage: Storage | undefined): unknown {
   try {
@@ -140,6 +164,8 @@ export class ChannelHub {
     };
     this._restore = (data) => this._restoreCaller(data);
     this._onStart = (data) => this._startWithoutStore(data);
+    markHubTransform(this._transform);
+    markHubTransform(this._restore);
   }
 
   /** The hub of `channel`, created on first use. */
@@ -204,6 +230,20 @@ export class ChannelHub {
     } catch (error) {
       logDebug('could not bind the channel store', error);
     }
+  }
+
+  /** See {@link reassertChannelStores}. */
+  reassertStores(): boolean {
+    const storage = this._storage;
+    if (!storage) return false;
+    try {
+      this.channel.start.bindStore(storage as never, this._transform as never);
+      if (this._restoreBound) this.channel.asyncStart.bindStore(storage as never, this._restore as never);
+      else this.channel.asyncStart.unbindStore(storage as never);
+    } catch (error) {
+      logDebug('could not bind the channel store again', error);
+    }
+    return true;
   }
 
   private _detachStart(): void {

@@ -16,7 +16,7 @@ import { bindSpanToChannelStore } from '../../index';
 import { guard, logDebug } from '../../guard';
 import { markSpanError } from '../../span-error';
 import { inUnsampledTrace } from '../bind-options';
-import { filterHint, warnSentryOverlapOnce } from '../sentry-overlap';
+import { filterHint, warnStandDownOnce } from '../stand-down';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
 import { subscribeGuarded } from '../subscribe';
 import { FASTIFY_TRACING_CHANNEL, SENTRY_FASTIFY_INTEGRATION } from './channels';
@@ -57,7 +57,7 @@ function startCall(calls: WeakMap<object, HandlerCall>, data: FastifyPayload): S
   const info = readRequestInfo(data);
   if (!info) return undefined;
   if (info.tracedElsewhere) {
-    warnSentryOverlapOnce('fastify', STAND_DOWN_MESSAGE);
+    warnStandDownOnce('fastify', STAND_DOWN_MESSAGE);
     return undefined;
   }
   if (inUnsampledTrace()) return undefined;

@@ -1,4 +1,5 @@
 /** Options of `instrumentGraphql()`, validated at setup. */
+import { resolveSentryOverlapPolicy, type SentryOverlapPolicy } from '../sentry-overlap';
 
 /** Which resolvers make spans: none, only those with their own `resolve` (not the default field resolver), or all. */
 export type GraphqlResolverSpans = 'none' | 'custom' | 'all';
@@ -21,6 +22,13 @@ export interface GraphqlInstrumentationOptions {
    * GraphQL errors are answers to the client (not found, not allowed).
    */
   captureErrors?: boolean;
+  /**
+   * What happens beside `@sentry/node`'s own `Graphql` integration (a default with tracing on),
+   * which binds the same channels: `'take-over'` (default): this one makes the spans, Sentry's
+   * none; `'stand-down'`: Sentry's makes them, this one none. Either way one span per operation,
+   * whichever was set up first, and one `console.warn` says which.
+   */
+  onSentryIntegration?: SentryOverlapPolicy;
 }
 
 /** The options in force, with defaults applied. */
@@ -29,6 +37,7 @@ export interface ResolvedGraphqlOptions {
   resolvers: GraphqlResolverSpans;
   recordDocument: boolean;
   captureErrors: boolean;
+  onSentryIntegration: SentryOverlapPolicy;
 }
 
 const RESOLVERS: readonly GraphqlResolverSpans[] = ['none', 'custom', 'all'];
@@ -42,7 +51,9 @@ function checkBoolean(name: string, value: unknown): boolean {
 
 /** Applies defaults; throws a `TypeError` naming the option for a value of the wrong kind. */
 export function resolveGraphqlOptions(options: GraphqlInstrumentationOptions | undefined): ResolvedGraphqlOptions {
-  if (options === undefined) return { parseAndValidate: true, resolvers: 'none', recordDocument: false, captureErrors: false };
+  if (options === undefined) {
+    return { parseAndValidate: true, resolvers: 'none', recordDocument: false, captureErrors: false, onSentryIntegration: 'take-over' };
+  }
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`instrumentGraphql: \`options\` must be an object, got ${options === null ? 'null' : typeof options}`);
   }
@@ -55,5 +66,6 @@ export function resolveGraphqlOptions(options: GraphqlInstrumentationOptions | u
     resolvers,
     recordDocument: checkBoolean('recordDocument', recordDocument),
     captureErrors: checkBoolean('captureErrors', captureErrors),
+    onSentryIntegration: resolveSentryOverlapPolicy('instrumentGraphql', options.onSentryIntegration),
   };
 }

@@ -240,6 +240,7 @@ describe.skipIf(skip)('instrumentGraphql with graphql 17', () => {
     expect(() => instrumentGraphql({ resolvers: 'some' as never })).toThrow(/options\.resolvers/);
     expect(() => instrumentGraphql({ recordDocument: 1 as never })).toThrow(/options\.recordDocument/);
     expect(() => instrumentGraphql(null as never)).toThrow(TypeError);
+    expect(() => instrumentGraphql({ onSentryIntegration: 'both' as never })).toThrow(/options\.onSentryIntegration/);
     instrumentation = instrumentGraphql();
     const second = instrumentGraphql({ resolvers: 'all' });
     expect(second).toBe(instrumentation);

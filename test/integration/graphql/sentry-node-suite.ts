@@ -10,12 +10,12 @@ import { startEnvelopeReceiver, type EnvelopeReceiver } from '../../helpers/enve
 import { attributeValue } from '../../helpers/recorded-spans';
 
 /** Registers the suite; `order` says whether `Sentry.init` or `instrumentGraphql()` runs first. */
-export function graphqlWithSentryNodeDefaults(order: 'sentry-first' | 'ours-first', file: string): void {
+export function graphqlWithSentryNodeDefaults(order: 'sentry-first' | 'ours-first', file: string, policy: 'take-over' | 'stand-down' = 'take-over'): void {
   const major = Number(process.versions.node.split('.')[0]);
   const skip = major < 22;
   if (skip) console.log(`graphql 17 needs Node >=22: skipping ${file} on Node ${process.versions.node}`);
 
-  describe.skipIf(skip)(`instrumentGraphql with @sentry/node default integrations (${order})`, () => {
+  describe.skipIf(skip)(`instrumentGraphql with @sentry/node default integrations (${order}, ${policy})`, () => {
     let receiver: EnvelopeReceiver;
     let instrumentation: GraphqlInstrumentation;
     let g: typeof import('graphql');
@@ -27,9 +27,9 @@ export function graphqlWithSentryNodeDefaults(order: 'sentry-first' | 'ours-firs
       const init = () => Sentry.init({ dsn: receiver.dsn, tracesSampleRate: 1 });
       if (order === 'sentry-first') {
         init();
-        instrumentation = instrumentGraphql();
+        instrumentation = instrumentGraphql({ onSentryIntegration: policy });
       } else {
-        instrumentation = instrumentGraphql();
+        instrumentation = instrumentGraphql({ onSentryIntegration: policy });
         init();
       }
     });
@@ -40,7 +40,7 @@ export function graphqlWithSentryNodeDefaults(order: 'sentry-first' | 'ours-firs
       warn.mockRestore();
     });
 
-    it('each query: exactly one parse, one validate and one operation span; ours from the second query on at the latest', async () => {
+    it(`each query: exactly one parse, one validate and one operation span, all ${policy === 'take-over' ? 'ours' : "Sentry's"}; one warning`, async () => {
       expect(Sentry.getClient()?.getIntegrationByName('Graphql')).toBeDefined();
       const schema = g.buildSchema('type Query { hello: String }');
       const traces: string[] = [];
@@ -64,13 +64,13 @@ export function graphqlWithSentryNodeDefaults(order: 'sentry-first' | 'ours-firs
         const kind = (k: string) => spans.filter((s) => /parse|validate/.test(s.name) && String(s.name).includes(k));
         expect(kind('parse')).toHaveLength(1);
         expect(kind('validate')).toHaveLength(1);
-        if (i > 0) {
-          expect(operations[0].name).toBe(`query Q${i}`);
-          expect(attributeValue(operations[0], 'sentry.origin')).toBe('auto.graphql.tracing_channel');
-        }
+        const origin = policy === 'take-over' ? 'auto.graphql.tracing_channel' : 'auto.graphql.graphql';
+        for (const span of [...operations, ...kind('parse'), ...kind('validate')]) expect(attributeValue(span, 'sentry.origin')).toBe(origin);
+        if (policy === 'take-over') expect(operations[0].name).toBe(`query Q${i}`);
       });
-      const takeOver = warn.mock.calls.filter((c) => String(c[0]).includes('instrumentGraphql takes over'));
-      expect(takeOver).toHaveLength(1);
+      const said = policy === 'take-over' ? 'instrumentGraphql() makes the spans' : 'instrumentGraphql() stands down';
+      expect(warn.mock.calls.filter((c) => String(c[0]).includes('instrumentGraphql'))).toHaveLength(1);
+      expect(warn.mock.calls.filter((c) => String(c[0]).includes(said))).toHaveLength(1);
     });
   });
 }
