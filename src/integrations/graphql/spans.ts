@@ -2,7 +2,7 @@
  * The spans of the graphql integration: names (`query GetUser`, `graphql.parse`, the field path
  * of a resolver), attributes (OpenTelemetry's `graphql.*` conventions), and what a result adds.
  */
-import { captureException, startInactiveSpan } from '@sentry/core';
+import { captureException, getActiveSpan, startInactiveSpan } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
 import { markSpanError } from '../../span-error';
 import { inUnsampledTrace } from '../bind-options';
@@ -50,9 +50,13 @@ export function startOperationSpan(kind: 'execute' | 'subscribe', data: GraphqlO
   return startInactiveSpan({ name: operationSpanName(kind, type, name), op: GRAPHQL_OP, attributes });
 }
 
-/** The span of one `parse` (`graphql.document` from the source text) or `validate` call (from the parsed document). */
+/**
+ * The span of one `parse` (`graphql.document` from the source text) or `validate` call (from the
+ * parsed document). Only inside an active span: `buildSchema` at startup parses too, and would
+ * otherwise become a transaction of its own.
+ */
 export function startDocumentSpan(kind: 'parse' | 'validate', data: GraphqlDocumentPayload, options: ResolvedGraphqlOptions): Span | undefined {
-  if (inUnsampledTrace()) return undefined;
+  if (getActiveSpan() === undefined || inUnsampledTrace()) return undefined;
   const attributes: SpanAttributes = { 'sentry.origin': GRAPHQL_ORIGIN };
   if (options.recordDocument) {
     const text = kind === 'parse' ? readSourceText(data.source) : readDocumentText(data.document);

@@ -207,6 +207,17 @@ describe.skipIf(skip)('instrumentGraphql with graphql 17', () => {
     expect(String(got[1]!.message)).toMatch(/nope/);
   });
 
+  it('parse and validate outside any span (buildSchema at startup): no span; execute outside any span: a root span', async () => {
+    instrumentation = instrumentGraphql();
+    g.buildSchema('type Query { a: String }');
+    g.validate(schema, g.parse('{ hello }'));
+    expect(graphqlSpans()).toHaveLength(0);
+    await g.execute({ schema, document: g.parse('query Alone { hello }') });
+    const got = graphqlSpans();
+    expect(got.map((s) => s.name)).toEqual(['query Alone']);
+    expect(got[0]!.parent_span_id).toBeUndefined();
+  });
+
   it('parseAndValidate: false: only the operation span', async () => {
     instrumentation = instrumentGraphql({ parseAndValidate: false });
     await underRoot(() => run('query Hello { hello }'));
