@@ -12,6 +12,7 @@ import { responseAttributesOf, stepAttributesOf, stepFinishReasonOf, toolErrorOf
 import { StreamedCalls } from './ai-streamed-calls';
 import { registerTelemetryHooks } from './ai-telemetry-hooks';
 import { AI_TELEMETRY_CHANNEL, eventOf, recordOf, stringOf, type AiTelemetryMessage } from './ai-telemetry-message';
+import { arbitrateSentryOverlap, resolveSentryOverlapPolicy, type SentryOverlapOwner, type SentryOverlapPolicy } from '../sentry-overlap';
 
 /** Options of {@link instrumentAiSdk}. */
 export interface AiSdkInstrumentationOptions {
@@ -33,10 +34,18 @@ export interface AiSdkInstrumentationOptions {
    * nobody reads never finishes, so this is what eventually ends its spans.
    */
   streamTimeoutMs?: number;
+  /**
+   * When Sentry's own `VercelAI` integration (a default of `@sentry/node` 11 with tracing on)
+   * traces `ai:telemetry` too: `'take-over'` (default) makes these spans and Sentry's none;
+   * `'stand-down'` leaves the AI SDK to Sentry's. One `console.warn` says which.
+   */
+  onSentryIntegration?: SentryOverlapPolicy;
 }
 
 /** The handle returned by {@link instrumentAiSdk}. */
 export interface AiSdkInstrumentation extends Disposable {
+  /** Who makes the AI SDK spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `VercelAI` integration. */
+  readonly owner: SentryOverlapOwner;
   /** Stops making spans (idempotent). Spans already started still end when their calls complete. */
   unbind(): void;
 }
@@ -47,7 +56,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** One instrumentation per process, also across the ESM and CommonJS builds of this package. */
 const SLOT = Symbol.for('tracing-channel-span.ai.instrumentation');
 
-type Slot = { [SLOT]?: AiSdkInstrumentation };
+type Slot = { [SLOT]?: { handle: AiSdkInstrumentation; key: string } };
 type Subscription = { unsubscribe(listener: (message: unknown) => void): unknown };
 
 /** Code on the event path: a throw is logged and swallowed, never seen by the traced call. */
@@ -192,13 +201,12 @@ function createInstrumentation(options: AiSdkInstrumentationOptions): AiSdkInstr
   }
 
   const handle: AiSdkInstrumentation = {
+    owner: 'ours',
     unbind(): void {
       if (!bound) return;
       bound = false;
       binding.unbind();
       streamBinding.unbind();
-      const slot = globalThis as Slot;
-      if (slot[SLOT] === handle) delete slot[SLOT];
       detachWhenIdle();
     },
     [Symbol.dispose](): void {
@@ -217,17 +225,42 @@ function createInstrumentation(options: AiSdkInstrumentationOptions): AiSdkInstr
  * calls end when their stream has been consumed or has failed. Prompts and outputs are recorded
  * only with `recordInputs` / `recordOutputs`.
  *
- * Idempotent: while an instrumentation is active, calling this again returns the same handle
- * (the first call's options stay in effect; `unbind()` first to change them). Needs no import of
- * `ai`: the AI SDK publishes only while somebody listens, so calling this is what turns it on.
- * Do not combine it with another AI SDK tracing integration (such as Sentry's
- * `vercelAIIntegration`) unless you want every call traced twice.
+ * Idempotent: calling this again with the same options returns the same handle; with other
+ * options it rebinds with the new ones (a debug line says so). Needs no import of `ai`: the AI SDK
+ * publishes only while somebody listens, so calling this is what turns it on. Next to Sentry's own
+ * `vercelAIIntegration` each call is still traced once: see `onSentryIntegration`.
  */
 export function instrumentAiSdk(options: AiSdkInstrumentationOptions = {}): AiSdkInstrumentation {
+  const opts = options ?? {};
+  const policy = resolveSentryOverlapPolicy('instrumentAiSdk', opts.onSentryIntegration);
+  const key = JSON.stringify([opts.recordInputs === true, opts.recordOutputs === true, streamTimeoutOf(opts.streamTimeoutMs), policy]);
   const slot = globalThis as Slot;
   const existing = slot[SLOT];
-  if (existing) return existing;
-  const handle = createInstrumentation(options ?? {});
-  slot[SLOT] = handle;
+  if (existing) {
+    if (existing.key === key) return existing.handle;
+    safely('rebinding', () => debug.log('[tracing-channel-span] instrumentAiSdk: called again with other options; rebinding with the new ones'), undefined);
+    existing.handle.unbind();
+  }
+  let inner: AiSdkInstrumentation | undefined;
+  const overlap = arbitrateSentryOverlap(
+    { integration: 'instrumentAiSdk', sentryIntegrations: ['VercelAI'], channels: [AI_TELEMETRY_CHANNEL], policy },
+    { bind: () => void (inner = createInstrumentation(opts)), unbind: () => inner?.unbind() },
+  );
+  let unbound = false;
+  const handle: AiSdkInstrumentation = {
+    get owner() {
+      return overlap.owner;
+    },
+    unbind(): void {
+      if (unbound) return;
+      unbound = true;
+      overlap.unbind();
+      if (slot[SLOT]?.handle === handle) delete slot[SLOT];
+    },
+    [Symbol.dispose](): void {
+      handle.unbind();
+    },
+  };
+  slot[SLOT] = { handle, key };
   return handle;
 }

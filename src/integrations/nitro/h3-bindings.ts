@@ -20,6 +20,15 @@ function routeOf(data: H3Payload): string | undefined {
   return typeof route === 'string' && route !== '' ? route : undefined;
 }
 
+// h3 publishes no reference to the middleware that runs: number them per request, in order
+const middlewareSeen = new WeakMap<object, number>();
+
+function nextMiddlewareIndex(request: object): number {
+  const index = middlewareSeen.get(request) ?? 0;
+  middlewareSeen.set(request, index + 1);
+  return index;
+}
+
 function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | undefined {
   const request = data.event.req;
   const route = routeOf(data);
@@ -32,10 +41,11 @@ function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | un
   }
   if (data.type === 'middleware') {
     if (!settings.middlewareSpans) return undefined;
+    const index = typeof request === 'object' && request !== null ? nextMiddlewareIndex(request) : 0;
     return startInactiveSpan({
-      name: 'middleware - h3',
+      name: `middleware - h3 #${index}`,
       op: OP_H3_MIDDLEWARE,
-      attributes: { 'sentry.origin': NITRO_ORIGIN },
+      attributes: { 'sentry.origin': NITRO_ORIGIN, 'h3.middleware.index': index },
     });
   }
   const method = typeof request.method === 'string' ? request.method.toUpperCase() : undefined;

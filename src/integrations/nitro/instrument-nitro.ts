@@ -7,6 +7,8 @@ import { logDebug } from '../../guard';
 import { bindH3Channel } from './h3-bindings';
 import { bindSrvxChannels } from './srvx-bindings';
 import type { NitroBindingSettings } from './binding-settings';
+import { arbitrateSentryOverlap, resolveSentryOverlapPolicy, type SentryOverlapOwner, type SentryOverlapPolicy } from '../sentry-overlap';
+import { continueTraceparentInSentryHttpSpans } from './sentry-http-span';
 
 /** Options of {@link instrumentNitro}. */
 export interface NitroInstrumentationOptions {
@@ -28,23 +30,50 @@ export interface NitroInstrumentationOptions {
    * starts a new trace.
    */
   continueIncomingTrace?: boolean;
+  /**
+   * When Sentry's own `Nitro` integration (on by default in `@sentry/node` 11) traces the same
+   * channels: `'take-over'` (default) makes these spans and Sentry's none; `'stand-down'` leaves
+   * srvx and h3 to Sentry's. Either way each request is one server span, and one `console.warn`
+   * says which integration owns them. Remove Sentry's (`integrations: (d) => d.filter((i) =>
+   * i.name !== 'Nitro')`) to silence the warning.
+   */
+  onSentryIntegration?: SentryOverlapPolicy;
 }
 
 /** The handle {@link instrumentNitro} returns. */
 export interface NitroInstrumentation extends Disposable {
+  /** Who makes the srvx and h3 spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `Nitro` integration. */
+  readonly owner: SentryOverlapOwner;
   /** Removes every binding this integration made (idempotent); spans already started still end. */
   unbind(): void;
 }
 
 // One instrumentation per process, even when the ESM and CommonJS builds are both loaded.
 const ACTIVE = Symbol.for('tracing-channel-span.nitro');
-type Slot = { [ACTIVE]?: NitroInstrumentation };
+type Slot = { [ACTIVE]?: { handle: NitroInstrumentation; key: string } };
 
-function settingsOf(options: NitroInstrumentationOptions | undefined): NitroBindingSettings {
+/** The channels both this integration and Sentry's `Nitro` integration bind. */
+export const NITRO_TRACING_CHANNELS: readonly string[] = ['srvx.request', 'srvx.middleware', 'h3.request'];
+
+interface ResolvedNitroOptions extends NitroBindingSettings {
+  onSentryIntegration: SentryOverlapPolicy;
+}
+
+function resolveOptions(options: NitroInstrumentationOptions | undefined): ResolvedNitroOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`instrumentNitro: \`options\` must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  for (const name of ['captureErrors', 'middlewareSpans', 'continueIncomingTrace'] as const) {
+    const value = options?.[name];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new TypeError(`instrumentNitro: \`options.${name}\` must be a boolean, got ${typeof value}`);
+    }
+  }
   return {
     captureErrors: options?.captureErrors !== false,
     middlewareSpans: options?.middlewareSpans !== false,
     continueIncomingTrace: options?.continueIncomingTrace !== false,
+    onSentryIntegration: resolveSentryOverlapPolicy('instrumentNitro', options?.onSentryIntegration),
   };
 }
 
@@ -57,37 +86,58 @@ function settingsOf(options: NitroInstrumentationOptions | undefined): NitroBind
  * HTTP integration), that span is reused and renamed instead of duplicated.
  *
  * Needs both libraries' plugins: `serve({ plugins: [tracingPlugin()] })` (`srvx/tracing`) and
- * `new H3({ plugins: [tracingPlugin()] })` (`h3/tracing`). Calling it again returns the active
- * handle (the first call's options stay); after `unbind()` it sets up anew. Do not combine with
- * `@sentry/node`'s own `nitroIntegration` (on by default in v11): both would make h3 spans.
+ * `new H3({ plugins: [tracingPlugin()] })` (`h3/tracing`); Nitro 3 adds both with
+ * `tracingChannel: true`. Calling it again with the same options returns the active handle; with
+ * other options it rebinds with the new ones (a debug line says so). With `@sentry/node`'s own
+ * `Nitro` integration (on by default) each request is still one server span: see
+ * `onSentryIntegration`. Throws a `TypeError` for an option of the wrong kind.
  */
 export function instrumentNitro(options?: NitroInstrumentationOptions): NitroInstrumentation {
+  const settings = resolveOptions(options);
+  const key = JSON.stringify(settings);
   const slot = globalThis as Slot;
   const active = slot[ACTIVE];
   if (active) {
-    logDebug('instrumentNitro() is already active; returning the existing handle');
-    return active;
+    if (active.key === key) return active.handle;
+    logDebug('instrumentNitro: called again with other options; rebinding with the new ones');
+    active.handle.unbind();
   }
-  const settings = settingsOf(options);
-  const bindings: ChannelBinding<object>[] = [...bindSrvxChannels(settings), bindH3Channel(settings)] as ChannelBinding<object>[];
+  let bindings: ChannelBinding<object>[] = [];
+  const overlap = arbitrateSentryOverlap(
+    { integration: 'instrumentNitro', sentryIntegrations: ['Nitro'], channels: NITRO_TRACING_CHANNELS, policy: settings.onSentryIntegration },
+    {
+      bind: () => {
+        bindings = [...bindSrvxChannels(settings), bindH3Channel(settings)] as ChannelBinding<object>[];
+      },
+      unbind: () => {
+        for (const binding of bindings) {
+          try {
+            binding.unbind();
+          } catch (error) {
+            logDebug('unbinding a nitro channel threw', error);
+          }
+        }
+        bindings = [];
+      },
+    },
+  );
+  const stopTraceparent = settings.continueIncomingTrace ? continueTraceparentInSentryHttpSpans() : () => undefined;
   let unbound = false;
   const handle: NitroInstrumentation = {
+    get owner() {
+      return overlap.owner;
+    },
     unbind() {
       if (unbound) return;
       unbound = true;
-      for (const binding of bindings) {
-        try {
-          binding.unbind();
-        } catch (error) {
-          logDebug('unbinding a nitro channel threw', error);
-        }
-      }
-      if (slot[ACTIVE] === handle) delete slot[ACTIVE];
+      overlap.unbind();
+      stopTraceparent();
+      if (slot[ACTIVE]?.handle === handle) delete slot[ACTIVE];
     },
     [Symbol.dispose]() {
       handle.unbind();
     },
   };
-  slot[ACTIVE] = handle;
+  slot[ACTIVE] = { handle, key };
   return handle;
 }
