@@ -14,8 +14,8 @@
  */
 import { getClient, SPAN_STATUS_UNSET, spanToJSON } from '@sentry/core';
 import type { Span } from '@sentry/core';
-import { logDebug } from '../../guard';
-import { getDiagnosticsChannel } from '../../node-builtins';
+import { logDebug } from '../../core/guard';
+import { getDiagnosticsChannel } from '../../core/node-builtins';
 import { findSentryIntegration } from '../sentry-overlap';
 import { isSentryTrace, traceparentToSentryTrace } from './incoming-trace';
 
