@@ -16,10 +16,11 @@
  */
 import type { TracingChannel } from 'node:diagnostics_channel';
 import { getClient } from '@sentry/core';
-import { isHubTransform, reassertChannelStores } from '../channel-hub';
-import { logDebug } from '../guard';
-import { getDiagnosticsChannel } from '../node-builtins';
-import { readTracingChannelBinding } from '../sentry-internals';
+import { isHubTransform, reassertChannelStores } from '../core/channel-hub';
+import { globalSlot } from '../core/global-slot';
+import { logDebug } from '../core/guard';
+import { getDiagnosticsChannel } from '../core/node-builtins';
+import { readTracingChannelBinding } from '../sentry-internals/strategy-slot';
 
 /**
  * What one of our integrations does when Sentry's own integration traces the same channels:
@@ -110,11 +111,9 @@ export function findSentryIntegration(names: readonly string[]): string | undefi
 }
 
 // one warning per integration and process, shared by the ESM and CommonJS builds
-const WARNED_KEY = Symbol.for('tracing-channel-span.sentry-overlap.warned.v1');
+const warned = globalSlot('sentry-overlap-warned', () => new Set<string>());
 
 function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName: string | undefined): void {
-  const holder = globalThis as { [WARNED_KEY]?: Set<string> };
-  const warned = (holder[WARNED_KEY] ??= new Set());
   if (warned.has(spec.integration)) return;
   warned.add(spec.integration);
   const sentry = sentryName ? `Sentry's own \`${sentryName}\` integration` : 'another binding of the same AsyncLocalStorage';
@@ -149,6 +148,7 @@ interface PartWatch {
   depth: number;
 }
 
+// kept on the channel object itself (one watch per channel, whichever copy of this package installed it)
 const WATCH_KEY = Symbol.for('tracing-channel-span.sentry-overlap.watch.v1');
 
 type Method = (this: Part, ...args: unknown[]) => unknown;

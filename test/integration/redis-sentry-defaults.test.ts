@@ -59,8 +59,8 @@ describe.skipIf(skip)("instrumentRedis with @sentry/node's default integrations"
     },
   );
 
-  it("tracePromise ok, { onSentryIntegration: 'stand-down' }: one span per command, Sentry's, and the warning says how to switch", async () => {
-    const { result, owner, requestSpanId, commands } = await run('stand-down');
+  it.each(['stand-down', 'stand-down-before'])("tracePromise ok, { onSentryIntegration: 'stand-down' } (%s): one span per command, Sentry's, and the warning says how to switch", async (setup) => {
+    const { result, owner, requestSpanId, commands } = await run(setup);
     expect(owner).toBe('sentry');
     // Sentry's also traces the handshakes outside the request; inside it, one span per command
     const inRequest = commands.filter((s) => s.parent_span_id === requestSpanId);

@@ -2,7 +2,7 @@
  * Reads the trace an incoming request continues: Sentry's `sentry-trace` + `baggage`, or else
  * W3C `traceparent` (translated into the `sentry-trace` form that `continueTrace` understands).
  */
-import type { IncomingRequest } from './payloads';
+import type { IncomingRequest } from './payload';
 
 /** Headers for `continueTrace`; both absent means "start a new trace". */
 export interface IncomingTrace {
@@ -21,6 +21,11 @@ function header(request: IncomingRequest, name: string): string | undefined {
   // Repeated headers arrive joined with ", "; the first one counts.
   const comma = value.indexOf(',');
   return comma === -1 ? value : value.slice(0, comma);
+}
+
+/** Whether `value` is a valid `sentry-trace` header value (`traceId-spanId[-sampled]`). */
+export function isSentryTrace(value: string): boolean {
+  return SENTRY_TRACE.test(value);
 }
 
 /**
