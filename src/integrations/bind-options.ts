@@ -5,7 +5,7 @@
  * TODO(sampledOnly): once the core has it, drop `inUnsampledTrace` and the intersection type.
  */
 import { getActiveSpan } from '@sentry/core';
-import type { BindOptions } from '../index';
+import type { BindOptions } from '../core/types';
 
 /** `BindOptions` plus SPEC §2 rule 14's `sampledOnly`. */
 export type IntegrationBindOptions<TData extends object> = BindOptions<TData> & { sampledOnly?: boolean };

@@ -1,9 +1,10 @@
 /**
  * One active instrumentation per integration and process (the ESM and CommonJS builds share the
- * slot through a `Symbol.for` key on `globalThis`): a second call returns the first handle and,
+ * slot through `globalSlot`): a second call returns the first handle and,
  * when its options differ, says so in a debug line. `unbind()` frees the slot.
  */
-import { logDebug } from '../guard';
+import { globalSlot } from '../core/global-slot';
+import { logDebug } from '../core/guard';
 
 /** The handle every `instrumentX()` of this folder returns. */
 export interface InstrumentationHandle<TOptions> extends Disposable {
@@ -20,9 +21,7 @@ interface Slot {
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('nodejs.dispose');
 
 function slot(name: string): Slot {
-  const key = Symbol.for(`tracing-channel-span.${name}.v1`);
-  const holder = globalThis as unknown as Record<symbol, Slot | undefined>;
-  return (holder[key] ??= { current: undefined });
+  return globalSlot<Slot>(`instrumentation.${name}`, () => ({ current: undefined }));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

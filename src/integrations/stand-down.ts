@@ -3,9 +3,8 @@
  * hook-based spans, pino's `end` subscriber): ours stands down while Sentry's is active, and says
  * so once per process. Channel-binding overlaps go through `arbitrateSentryOverlap` instead.
  */
+import { globalSlot } from '../core/global-slot';
 import { findSentryIntegration } from './sentry-overlap';
-
-const WARNED_KEY = Symbol.for('tracing-channel-span.stand-down-warned.v1');
 
 /** Whether the current Sentry client runs (or is setting up) the integration `name`. Never throws. */
 export function hasSentryIntegration(name: string): boolean {
@@ -15,8 +14,7 @@ export function hasSentryIntegration(name: string): boolean {
 /** One `console.warn` per process and `key` (shared by the ESM and CommonJS builds). Never throws. */
 export function warnStandDownOnce(key: string, message: string): void {
   try {
-    const holder = globalThis as { [WARNED_KEY]?: Set<string> };
-    const warned = (holder[WARNED_KEY] ??= new Set());
+    const warned = globalSlot('stand-down.warned', () => new Set<string>());
     if (warned.has(key)) return;
     warned.add(key);
     console.warn(`[tracing-channel-span] ${message}`);

@@ -1,6 +1,6 @@
 /** Plain subscribers for integrations: one sub-channel of a tracing channel, every call guarded. */
-import { guard, logDebug } from '../guard';
-import { getDiagnosticsChannel } from '../node-builtins';
+import { guard, logDebug } from '../core/guard';
+import { getDiagnosticsChannel } from '../core/node-builtins';
 
 /**
  * Subscribes `handler` to the `event` sub-channel of tracing channel `name` (a throw is logged,

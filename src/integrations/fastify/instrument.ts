@@ -12,9 +12,9 @@
  */
 import { captureException, getActiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
-import { bindSpanToChannelStore } from '../../index';
-import { guard, logDebug } from '../../guard';
-import { markSpanError } from '../../span-error';
+import { bindSpanToChannelStore } from '../../core/bind';
+import { guard, logDebug } from '../../core/guard';
+import { markSpanError } from '../../core/span-error';
 import { inUnsampledTrace } from '../bind-options';
 import { filterHint, warnStandDownOnce } from '../stand-down';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';

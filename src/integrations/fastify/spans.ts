@@ -15,8 +15,8 @@ import {
 } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
 import { readIncomingTrace } from '../nitro/incoming-trace';
-import type { IncomingRequest } from '../nitro/payloads';
-import { NAME_SOURCE_KEY, OP_HTTP_SERVER } from '../nitro/span-attributes';
+import type { IncomingRequest } from '../nitro/payload';
+import { NAME_SOURCE_KEY, OP_HTTP_SERVER } from '../nitro/spans';
 import { readHeader, type FastifyRequestInfo } from './payload';
 
 /** `op` of handler spans. */

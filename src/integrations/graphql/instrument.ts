@@ -1,6 +1,6 @@
 /** `instrumentGraphql()`: binds graphql 17's tracing channels to spans, once per process. */
-import { bindTracingChannelToSpan } from '../../index';
-import type { ChannelBinding } from '../../index';
+import { bindTracingChannelToSpan } from '../../core/bind';
+import type { ChannelBinding } from '../../core/types';
 import { sampledOnly } from '../bind-options';
 import { arbitrateSentryOverlap } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';

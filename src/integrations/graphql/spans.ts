@@ -4,7 +4,7 @@
  */
 import { captureException, getActiveSpan, startInactiveSpan } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
-import { markSpanError } from '../../span-error';
+import { markSpanError } from '../../core/span-error';
 import { inUnsampledTrace } from '../bind-options';
 import type { GraphqlResolverSpans, ResolvedGraphqlOptions } from './options';
 import {
