@@ -1,7 +1,8 @@
 /**
  * One active instrumentation per integration and process (the ESM and CommonJS builds share the
- * slot through `globalSlot`): a second call returns the first handle and,
- * when its options differ, says so in a debug line. `unbind()` frees the slot.
+ * slot through `globalSlot`), with the convention every integration follows: a second call with
+ * the same options returns the active handle; with other options it unbinds the active one and
+ * starts again with the new options (a debug line says so), so the last call's options are in force.
  */
 import { globalSlot } from '../core/global-slot';
 import { logDebug } from '../core/guard';
@@ -12,6 +13,12 @@ export interface InstrumentationHandle<TOptions> extends Disposable {
   readonly options: Readonly<TOptions>;
   /** Stops the integration (idempotent); afterwards `instrumentX()` may be called again with other options. */
   unbind(): void;
+}
+
+/** What `start` returns: how to stop, and read-only properties to add to the handle (e.g. `owner`). */
+export interface Started {
+  teardown: () => void;
+  extra?: object;
 }
 
 interface Slot {
@@ -39,24 +46,23 @@ export function sameOptions(a: object, b: object): boolean {
 }
 
 /**
- * Returns the active handle of `name` when there is one (a debug line when `options` differ), or
- * runs `start` and wraps what it returns (the teardown) in a new handle.
+ * Returns the active handle of `name` when its options equal `options`; otherwise unbinds it (a
+ * debug line) and runs `start`, wrapping what it returns in a new handle.
  */
-export function setupOnce<TOptions extends object>(
+export function setupOnce<TOptions extends object, TExtra extends object = object>(
   name: string,
   fn: string,
   options: TOptions,
-  start: () => () => void,
-): InstrumentationHandle<TOptions> {
+  start: () => Started,
+): InstrumentationHandle<TOptions> & TExtra {
   const s = slot(name);
-  const current = s.current as InstrumentationHandle<TOptions> | undefined;
+  const current = s.current as (InstrumentationHandle<TOptions> & TExtra) | undefined;
   if (current) {
-    if (!sameOptions(current.options, options)) {
-      logDebug(`${fn}: already active; keeping the first options (call unbind() first to change them)`);
-    }
-    return current;
+    if (sameOptions(current.options, options)) return current;
+    logDebug(`${fn}: called again with other options; rebinding with the new ones`);
+    current.unbind();
   }
-  const teardown = start();
+  const { teardown, extra } = start();
   let unbound = false;
   const handle = {
     options: Object.freeze({ ...options }),
@@ -69,7 +75,8 @@ export function setupOnce<TOptions extends object>(
     [disposeSymbol]() {
       handle.unbind();
     },
-  } as unknown as InstrumentationHandle<TOptions>;
+  } as unknown as InstrumentationHandle<TOptions> & TExtra;
+  if (extra) Object.defineProperties(handle, Object.getOwnPropertyDescriptors(extra));
   s.current = handle as InstrumentationHandle<unknown>;
   return handle;
 }

@@ -112,9 +112,10 @@ function onError(calls: WeakMap<object, HandlerCall>, captureErrors: boolean, da
  *   (`captureErrors`, default `true`); any 5xx reply marks them failed. 404s and requests fastify
  *   rejects before the handler (a failed schema validation) publish nothing.
  *
- * Idempotent: while active, calling it again returns the same handle (the first options stay; a
- * debug line says so). Throws a `TypeError` naming a bad option; never throws afterwards. Stands
- * down (one `console.warn`) for instances `@sentry/node`'s default `Fastify` integration traces.
+ * Idempotent: calling it again with the same options returns the same handle; with other options
+ * it unbinds the first and binds again with the new ones (a debug line says so). Throws a
+ * `TypeError` naming a bad option; never throws afterwards. Stands down (one `console.warn`)
+ * for instances `@sentry/node`'s default `Fastify` integration traces.
  *
  * @example
  * import { instrumentFastify } from 'tracing-channel-span/fastify';
@@ -128,9 +129,11 @@ export function instrumentFastify(options?: FastifyInstrumentationOptions): Fast
     const stopErrors = subscribeGuarded<FastifyPayload>('instrumentFastify', FASTIFY_TRACING_CHANNEL, 'error', (data) =>
       onError(calls, resolved.captureErrors, data),
     );
-    return () => {
-      stopErrors();
-      binding.unbind();
+    return {
+      teardown: () => {
+        stopErrors();
+        binding.unbind();
+      },
     };
   });
 }

@@ -9,11 +9,11 @@ import {
   getIsolationScope,
   getRootSpan,
   getSpanStatusFromHttpCode,
-  spanToJSON,
   startInactiveSpan,
   startNewTrace,
 } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
+import { spanOp } from '../../sentry-internals/span-json';
 import { readIncomingTrace } from '../nitro/incoming-trace';
 import type { IncomingRequest } from '../nitro/payload';
 import { NAME_SOURCE_KEY, OP_HTTP_SERVER } from '../nitro/spans';
@@ -32,16 +32,12 @@ export interface ServerSpan {
   owned: boolean;
 }
 
-function opOf(span: Span): unknown {
-  const json = spanToJSON(span) as { op?: unknown; data?: Record<string, unknown>; attributes?: Record<string, unknown> };
-  return json.op ?? json.attributes?.['sentry.op'] ?? json.data?.['sentry.op'];
-}
 
 /** The `http.server` root of the active span (another instrumentation's server span), if it is one. */
 export function adoptServerSpan(active: Span | undefined): ServerSpan | undefined {
   if (!active) return undefined;
   const root = getRootSpan(active);
-  return opOf(root) === OP_HTTP_SERVER ? { span: root, owned: false } : undefined;
+  return spanOp(root) === OP_HTTP_SERVER ? { span: root, owned: false } : undefined;
 }
 
 /** Our own `http.server` span, continuing `sentry-trace` / `baggage` or W3C `traceparent`. */

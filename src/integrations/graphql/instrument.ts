@@ -2,7 +2,7 @@
 import { bindTracingChannelToSpan } from '../../core/bind';
 import type { ChannelBinding } from '../../core/types';
 import { sampledOnly } from '../bind-options';
-import { arbitrateSentryOverlap } from '../sentry-overlap';
+import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
 import { GRAPHQL_TRACING_CHANNELS, SENTRY_GRAPHQL_INTEGRATION } from './channels';
 import { resolveGraphqlOptions, type GraphqlInstrumentationOptions, type ResolvedGraphqlOptions } from './options';
@@ -17,7 +17,10 @@ import {
 } from './spans';
 
 /** The handle `instrumentGraphql()` returns. `using graphql = instrumentGraphql()` unbinds at scope exit. */
-export type GraphqlInstrumentation = InstrumentationHandle<ResolvedGraphqlOptions>;
+export interface GraphqlInstrumentation extends InstrumentationHandle<ResolvedGraphqlOptions> {
+  /** Who makes the graphql spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `Graphql` integration. */
+  readonly owner: SentryOverlapOwner;
+}
 
 function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: () => ChannelBinding<object> }> {
   const { captureErrors, resolvers } = options;
@@ -81,8 +84,9 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
  *   default `true`); a syntax error or a failed validation marks them failed.
  * - Resolvers (option `resolvers`, default `'none'`): spans named after `graphql.field.path`.
  *
- * Idempotent: while active, calling it again returns the same handle (the first options stay; a
- * debug line says so). Throws a `TypeError` naming a bad option; never throws afterwards.
+ * Idempotent: calling it again with the same options returns the same handle; with other options
+ * it unbinds the first and binds again with the new ones (a debug line says so). Throws a
+ * `TypeError` naming a bad option; never throws afterwards.
  * Beside `@sentry/node`'s own `Graphql` integration (a default with tracing on), each operation is
  * still one span, whichever was set up first: see `onSentryIntegration`. One `console.warn` says so.
  *
@@ -92,7 +96,7 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
  */
 export function instrumentGraphql(options?: GraphqlInstrumentationOptions): GraphqlInstrumentation {
   const resolved = resolveGraphqlOptions(options);
-  return setupOnce('graphql', 'instrumentGraphql', resolved, () => {
+  return setupOnce<ResolvedGraphqlOptions, { readonly owner: SentryOverlapOwner }>('graphql', 'instrumentGraphql', resolved, () => {
     const makers = bindings(resolved);
     let bound: ChannelBinding<object>[] = [];
     const overlap = arbitrateSentryOverlap(
@@ -112,6 +116,13 @@ export function instrumentGraphql(options?: GraphqlInstrumentationOptions): Grap
         },
       },
     );
-    return () => overlap.unbind();
+    return {
+      teardown: () => overlap.unbind(),
+      extra: {
+        get owner() {
+          return overlap.owner;
+        },
+      },
+    };
   });
 }

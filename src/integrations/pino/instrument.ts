@@ -32,8 +32,9 @@ function onLine(levels: ReadonlySet<string>, data: PinoPayload): void {
  * where the line was logged. No transport, no stream; the line pino writes is unchanged.
  * With `@sentry/core` 10 the client needs `enableLogs: true` (11 sends logs without it).
  *
- * Idempotent: while active, calling it again returns the same handle (the first options stay; a
- * debug line says so). Throws a `TypeError` naming a bad option; never throws afterwards.
+ * Idempotent: calling it again with the same options returns the same handle; with other options
+ * it unbinds the first and binds again with the new ones (a debug line says so). Throws a
+ * `TypeError` naming a bad option; never throws afterwards.
  * Stands down (one `console.warn`) while `Sentry.pinoIntegration()` is active, which does the same.
  *
  * @example
@@ -45,6 +46,6 @@ export function instrumentPino(options?: PinoInstrumentationOptions): PinoInstru
   return setupOnce('pino', 'instrumentPino', resolved, () => {
     if (hasSentryIntegration(SENTRY_PINO_INTEGRATION)) warnStandDownOnce('pino', STAND_DOWN_MESSAGE);
     const levels = new Set(resolved.levels);
-    return subscribeGuarded<PinoPayload>('instrumentPino', PINO_TRACING_CHANNEL, 'end', (data) => onLine(levels, data));
+    return { teardown: subscribeGuarded<PinoPayload>('instrumentPino', PINO_TRACING_CHANNEL, 'end', (data) => onLine(levels, data)) };
   });
 }

@@ -137,13 +137,17 @@ describe('instrumentFastify with fastify 5 over real HTTP (server span is ours)'
     expect(serverSpan!.parent_span_id).toBe('b7ad6b7169203331');
   });
 
-  it('setup: a bad option is a TypeError naming it; a second call returns the same handle; after unbind no spans', async () => {
+  it('setup: a bad option is a TypeError naming it; same options, same handle; other options rebind; after unbind no spans', async () => {
     expect(() => instrumentFastify({ captureErrors: 'yes' as never })).toThrow(/options\.captureErrors/);
-    instrumentation = instrumentFastify();
-    expect(instrumentFastify({ captureErrors: false })).toBe(instrumentation);
-    expect(instrumentation.options.captureErrors).toBe(true);
+    const first = instrumentFastify();
+    expect(instrumentFastify({ captureErrors: true })).toBe(first);
+    instrumentation = instrumentFastify({ captureErrors: false });
+    expect(instrumentation).not.toBe(first);
     await call(server.url, '/sync-now');
+    await call(server.url, '/throw');
     expect(handlerSpans('/sync-now')).toHaveLength(1);
+    expect(handlerSpans('/throw')).toHaveLength(1);
+    expect(recorder.captures).toHaveLength(0);
     instrumentation.unbind();
     recorder.reset();
     await call(server.url, '/sync-now');

@@ -247,15 +247,21 @@ describe.skipIf(skip)('instrumentGraphql with graphql 17', () => {
     expect(graphqlSpans()).toHaveLength(0);
   });
 
-  it('setup: a bad option is a TypeError naming it; a second call returns the same handle and keeps the first options', () => {
+  it('setup: a bad option is a TypeError naming it; the same options give the same handle, other options rebind', async () => {
     expect(() => instrumentGraphql({ resolvers: 'some' as never })).toThrow(/options\.resolvers/);
     expect(() => instrumentGraphql({ recordDocument: 1 as never })).toThrow(/options\.recordDocument/);
     expect(() => instrumentGraphql(null as never)).toThrow(TypeError);
     expect(() => instrumentGraphql({ onSentryIntegration: 'both' as never })).toThrow(/options\.onSentryIntegration/);
-    instrumentation = instrumentGraphql();
-    const second = instrumentGraphql({ resolvers: 'all' });
-    expect(second).toBe(instrumentation);
-    expect(second.options.resolvers).toBe('none');
+    const first = instrumentGraphql();
+    expect(instrumentGraphql({})).toBe(first);
+    expect(first.owner).toBe('ours');
+    instrumentation = instrumentGraphql({ resolvers: 'all' });
+    expect(instrumentation).not.toBe(first);
+    expect(instrumentation.options.resolvers).toBe('all');
+    await underRoot(() => run('{ user(id: 1) { id } }'));
+    // the first instrumentation is gone: one operation span, resolver spans per the new options
+    expect(graphqlSpans().filter((s) => s.op === 'graphql')).toHaveLength(3);
+    expect(graphqlSpans().filter((s) => s.op === 'graphql.resolve').map((s) => s.name).sort()).toEqual(['user', 'user.id']);
   });
 
   it('twice instrumented and unbound: spans once; after unbind none', async () => {

@@ -119,16 +119,18 @@ describe('instrumentPino with @sentry/node and pino 10', () => {
     expect(attributeValue(logs[0], 'message')).toBeUndefined();
   });
 
-  it('setup: a bad option is a TypeError naming it; a second call returns the same handle; after unbind nothing is sent', async () => {
+  it('setup: a bad option is a TypeError naming it; same options, same handle; other options rebind; after unbind nothing is sent', async () => {
     expect(() => instrumentPino({ levels: 'info' as never })).toThrow(/options\.levels/);
     expect(() => instrumentPino({ levels: [''] })).toThrow(/options\.levels/);
-    instrumentation = instrumentPino();
-    const again = instrumentPino({ levels: ['error'] });
-    expect(again).toBe(instrumentation);
-    expect(again.options.levels).toEqual(['info', 'warn', 'error', 'fatal']);
+    const first = instrumentPino();
+    expect(instrumentPino({ levels: ['info', 'warn', 'error', 'fatal'] })).toBe(first);
+    instrumentation = instrumentPino({ levels: ['info', 'error'] });
+    expect(instrumentation).not.toBe(first);
+    expect(instrumentation.options.levels).toEqual(['info', 'error']);
     const lines: string[] = [];
     makeLogger(lines).info('once');
-    expect(await flushLogs(1)).toHaveLength(1);
+    makeLogger(lines).warn('not any more');
+    expect((await flushLogs(1)).map((l) => l.body)).toEqual(['once']);
     instrumentation.unbind();
     makeLogger(lines).info('after unbind');
     await Sentry.flush(2_000);
