@@ -45,20 +45,14 @@ export interface SentryOverlapSpec {
 }
 
 /** How the arbiter drives the integration's own bindings: `bind()` at most once (or never), `unbind()` idempotent. */
-export interface SentryOverlapControl {
-  bind(): void;
-  unbind(): void;
-}
+export type SentryOverlapControl = { bind(): void; unbind(): void };
 
 /** The arbiter's handle: who owns the channels, and a way out. */
 export interface SentryOverlapHandle {
   /** `'ours'` while our bindings make the spans, `'sentry'` once we stood down. */
   readonly owner: SentryOverlapOwner;
-  /**
-   * Removes our bindings through `control.unbind()` (keeping a transform Sentry bound over ours)
-   * and stops watching the channels. Idempotent. Sentry's integration does not come back after a
-   * take-over: its transform was replaced for good.
-   */
+  /** Removes our bindings (keeping a transform Sentry bound over ours), stops watching; idempotent.
+   * Sentry's integration does not come back after a take-over: its transform was replaced for good. */
   unbind(): void;
 }
 
@@ -67,7 +61,7 @@ export interface SentryOverlapHandle {
  * `@sentry/server-utils` 11.12 (`name` → channels). `Fastify` (a plain `error` subscriber that
  * captures handler errors) and `Pino` (an `end` subscriber that sends logs) bind no store: they
  * cannot displace ours, only double captures or logs; an integration checks them with
- * {@link findSentryIntegration}.
+ * {@link findSentryIntegration}. `Nitro` also binds `unstorage.<method>` (its `storage` option).
  */
 export const SENTRY_OVERLAPS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   Redis: ['node-redis:command', 'node-redis:batch', 'node-redis:connect', 'ioredis:command', 'ioredis:connect'],
@@ -261,6 +255,11 @@ export function arbitrateSentryOverlap(spec: SentryOverlapSpec, control: SentryO
   };
   const onForeign: ForeignListener = (store) => {
     if (stopped || owner !== 'ours' || !bound || !isOurStorage(store)) return;
+    if (findSentryIntegration(spec.sentryIntegrations) === undefined) {
+      // not Sentry's (its integrations are listed on the client while they are set up): Node's rule stands
+      logDebug(`${spec.integration}: another binding of the same storage replaced ours on ${spec.channels.join(', ')}`);
+      return;
+    }
     if (spec.policy === 'take-over') reassert();
     else {
       owner = 'sentry';

@@ -4,7 +4,7 @@
  * span from a known owner, and one `console.warn` says which. Each setup runs in its own process
  * (Sentry.init is process-global), sending real envelopes to a local receiver.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEnvelopeReceiver, type EnvelopeReceiver } from '../helpers/envelope-receiver';
 import { skipWithoutRedisServer, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { fixturePath, runFixture } from '../helpers/run-fixture';
@@ -15,21 +15,24 @@ const skip = skipWithoutRedisServer('redis @sentry/node defaults tests (test/int
 describe.skipIf(skip)("instrumentRedis with @sentry/node's default integrations", () => {
   let server: RedisServer;
   let receiver: EnvelopeReceiver;
+  const SETUPS = ['before', 'after', 'stand-down', 'stand-down-before'] as const;
+  let runs: Record<string, ReturnType<typeof runFixture>>;
 
   beforeAll(async () => {
     server = (await startRedisServer())!;
-  });
-  beforeEach(async () => {
-    await receiver?.close();
     receiver = await startEnvelopeReceiver();
-  });
+    // one process per setup, all at once: each one's spans are told apart by its own trace id
+    const env = { SENTRY_DSN: receiver.dsn, REDIS_URL: server.url };
+    runs = Object.fromEntries(SETUPS.map((setup) => [setup, runFixture(fixturePath('redis-defaults.ts'), { ...env, SETUP: setup })]));
+    await Promise.all(Object.values(runs));
+  }, 120_000);
   afterAll(async () => {
     await receiver?.close();
     await server?.stop();
   });
 
-  async function run(setup: string) {
-    const result = await runFixture(fixturePath('redis-defaults.ts'), { SENTRY_DSN: receiver.dsn, REDIS_URL: server.url, SETUP: setup });
+  async function run(setup: (typeof SETUPS)[number]) {
+    const result = await runs[setup]!;
     expect(result.code, result.stderr).toBe(0);
     const { traceId, requestSpanId, owner } = result.line('RESULT');
     const spans = await receiver.waitFor(() => {
@@ -40,7 +43,7 @@ describe.skipIf(skip)("instrumentRedis with @sentry/node's default integrations"
     return { result, owner, requestSpanId, commands };
   }
 
-  it.each(['before', 'after'])(
+  it.each(['before', 'after'] as const)(
     'tracePromise ok, instrumentRedis() %s Sentry.init: one span per command, ours, and one warning naming Sentry\'s Redis',
     async (setup) => {
       const { result, owner, requestSpanId, commands } = await run(setup);
@@ -59,7 +62,7 @@ describe.skipIf(skip)("instrumentRedis with @sentry/node's default integrations"
     },
   );
 
-  it.each(['stand-down', 'stand-down-before'])("tracePromise ok, { onSentryIntegration: 'stand-down' } (%s): one span per command, Sentry's, and the warning says how to switch", async (setup) => {
+  it.each(['stand-down', 'stand-down-before'] as const)("tracePromise ok, { onSentryIntegration: 'stand-down' } (%s): one span per command, Sentry's, and the warning says how to switch", async (setup) => {
     const { result, owner, requestSpanId, commands } = await run(setup);
     expect(owner).toBe('sentry');
     // Sentry's also traces the handshakes outside the request; inside it, one span per command

@@ -154,6 +154,7 @@ function createInstrumentation(options: ReturnType<typeof resolveAiSdkOptions>):
     beforeSpanEnd,
     deferSpanEnd,
     deferTimeoutMs: streamTimeoutMs,
+    sampledOnly: true,
   });
   const streamBinding = bindSpanToChannelStore<AiTelemetryMessage>(AI_TELEMETRY_CHANNEL, getStreamSpan);
   const asyncEnd = guard('ai: subscribing to call ends', subscribeAsyncEnd, binding.channel?.asyncEnd, onAsyncEnd);

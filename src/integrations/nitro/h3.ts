@@ -59,6 +59,7 @@ function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | un
 /** Binds `h3.request`. */
 export function bindH3Channel(settings: NitroBindingSettings): ChannelBinding<H3Payload> {
   return bindTracingChannelToSpan<H3Payload>(NITRO_TRACING_CHANNELS.h3Request, (data) => startH3Span(data, settings), {
+    sampledOnly: true,
     beforeSpanEnd(span, data) {
       if (!('error' in data)) return;
       if (isServerError(data.error)) {

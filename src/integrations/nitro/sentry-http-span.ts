@@ -12,10 +12,11 @@
  * - With span streaming it names a request by its method only (`GET`): an adopted span is named
  *   `METHOD /path` until h3 matches a route (`server-span.ts`).
  */
-import { getClient, SPAN_STATUS_UNSET, spanToJSON } from '@sentry/core';
+import { getClient, SPAN_STATUS_UNSET } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { logDebug } from '../../core/guard';
 import { getDiagnosticsChannel } from '../../core/node-builtins';
+import { spanAttribute } from '../../sentry-internals/span-json';
 import { findSentryIntegration } from '../sentry-overlap';
 import { isSentryTrace, traceparentToSentryTrace } from './incoming-trace';
 
@@ -71,15 +72,10 @@ export function continueTraceparentInSentryHttpSpans(): () => void {
 const adopted = new WeakSet<Span>();
 const hookedClients = new WeakSet<object>();
 
-function statusCodeOf(span: Span): unknown {
-  const json = spanToJSON(span) as { attributes?: Record<string, unknown>; data?: Record<string, unknown> };
-  return (json.attributes ?? json.data)?.['http.response.status_code'];
-}
-
 function onSpanEnd(span: Span): void {
   if (!adopted.has(span)) return;
   try {
-    const code = statusCodeOf(span);
+    const code = spanAttribute(span, 'http.response.status_code');
     if (typeof code === 'number' && code >= 400 && code < 500) span.setStatus({ code: SPAN_STATUS_UNSET });
   } catch (error) {
     logDebug('nitro: could not clear the 4xx status of the server span', error);

@@ -44,10 +44,12 @@ function bindClient(client: RedisClientName, options: ResolvedRedisOptions): Cha
     bindTracingChannelToSpan<RedisPayload>(names.command, (data) => startCommandSpan(client, data, requireParentSpan), {
       beforeSpanEnd: annotateCommandOutcome,
       captureError,
+      sampledOnly: true,
     }),
     bindTracingChannelToSpan<RedisPayload>(names.batch, (data) => startBatchSpan(data, requireParentSpan), {
       beforeSpanEnd: annotateBatchOutcome,
       captureError,
+      sampledOnly: true,
     }),
   ];
   if (connectSpans !== 'never') {
@@ -55,6 +57,7 @@ function bindClient(client: RedisClientName, options: ResolvedRedisOptions): Cha
       bindTracingChannelToSpan<RedisPayload>(names.connect, (data) => startConnectSpan(data, connectSpans), {
         beforeSpanEnd: annotateCommandOutcome,
         captureError,
+        sampledOnly: true,
       }),
     );
   }

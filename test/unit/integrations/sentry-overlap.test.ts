@@ -81,15 +81,21 @@ describe.each([
   ['before', (name: string, channel: string) => Sentry.addIntegration(sentryIntegration(name, channel)), () => undefined],
   ['after', () => undefined, (name: string, channel: string) => Sentry.addIntegration(sentryIntegration(name, channel))],
 ] as const)('Sentry integration set up %s ours', (order, sentryFirst, sentryAfter) => {
-  it(`traceCallback ok, take-over (${order}): one span, ours, active inside; the callback runs in the caller's context; one warning`, async () => {
-    const name = `TakeOver${order}${++counter}`;
+  /** Sets up both sides in this order and makes one call; the warning is checked after a microtask. */
+  async function arrange(policy: SentryOverlapPolicy) {
+    const name = `${policy === 'take-over' ? 'TakeOver' : 'StandDown'}${order}${++counter}`;
     const channel = `overlap-test:${name}`;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     sentryFirst(name, channel);
-    const handle = ours(channel, 'take-over', name);
+    const handle = ours(channel, policy, name);
     sentryAfter(name, channel);
     const seen = await call(channel);
     await Promise.resolve();
+    return { name, channel, warn, handle, seen };
+  }
+
+  it(`traceCallback ok, take-over (${order}): one span, ours, active inside; the callback runs in the caller's context; one warning`, async () => {
+    const { name, warn, handle, seen } = await arrange('take-over');
     expect(handle.owner).toBe('ours');
     expect(seen.inside).toBe('our span');
     expect(seen.inCallback).toBe('request');
@@ -99,14 +105,7 @@ describe.each([
   });
 
   it(`traceCallback ok, stand-down (${order}): one span, Sentry's; ours binds nothing and removes nothing of Sentry's`, async () => {
-    const name = `StandDown${order}${++counter}`;
-    const channel = `overlap-test:${name}`;
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    sentryFirst(name, channel);
-    const handle = ours(channel, 'stand-down', name);
-    sentryAfter(name, channel);
-    const seen = await call(channel);
-    await Promise.resolve();
+    const { name, channel, warn, handle, seen } = await arrange('stand-down');
     expect(handle.owner).toBe('sentry');
     expect(seen.inside).toBe('sentry span');
     expect(ended()).toEqual(['sentry span']);
