@@ -7,15 +7,16 @@
  * handler can reuse the payload after asyncEnd. None of those says when the reply was sent, so
  * the binding is context only (`bindSpanToChannelStore`: the handler span is active inside the
  * handler) and the spans end on the raw response's `finish` / `close`, whatever the events said.
- * TODO(isComplete, sampledOnly): once the core has SPEC §2 rules 14 and 15, this can become
- * `bindTracingChannelToSpan` with `isComplete` + `deferSpanEnd` + `sampledOnly`; the end rule stays.
+ * Not `bindTracingChannelToSpan` with `isComplete` + `deferSpanEnd`: its error rule marks the span
+ * failed on every `error` event, while a thrown error fastify answers with a 4xx must leave the
+ * spans ok; and the end would be deferred to the same `finish` / `close` anyway. A context-only
+ * binding takes no `sampledOnly`, so `startCall` skips unsampled traces itself.
  */
 import { captureException, getActiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { bindSpanToChannelStore } from '../../core/bind';
 import { guard, logDebug } from '../../core/guard';
 import { markSpanError } from '../../core/span-error';
-import { inUnsampledTrace } from '../bind-options';
 import { filterHint, warnStandDownOnce } from '../stand-down';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
 import { subscribeGuarded } from '../subscribe';
@@ -60,8 +61,9 @@ function startCall(calls: WeakMap<object, HandlerCall>, data: FastifyPayload): S
     warnStandDownOnce('fastify', STAND_DOWN_MESSAGE);
     return undefined;
   }
-  if (inUnsampledTrace()) return undefined;
   const active = getActiveSpan();
+  // the rule of `sampledOnly` (a context-only binding has no options)
+  if (active !== undefined && !active.isRecording()) return undefined;
   const server = active ? adoptServerSpan(active) : startServerSpan(info);
   if (server) applyRoute(server, info);
   const handler = startHandlerSpan(info, active ?? server!.span);

@@ -1,7 +1,6 @@
 /** `instrumentGraphql()`: binds graphql 17's tracing channels to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../core/bind';
 import type { ChannelBinding } from '../../core/types';
-import { sampledOnly } from '../bind-options';
 import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
 import { GRAPHQL_TRACING_CHANNELS, SENTRY_GRAPHQL_INTEGRATION } from './channels';
@@ -31,7 +30,7 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
       bindTracingChannelToSpan<GraphqlOperationPayload>(
         GRAPHQL_TRACING_CHANNELS[kind],
         (data) => startOperationSpan(kind, data, options),
-        sampledOnly({ captureError, beforeSpanEnd: (span, data) => annotateOperationOutcome(span, data, captureErrors) }),
+        { sampledOnly: true, captureError, beforeSpanEnd: (span, data) => annotateOperationOutcome(span, data, captureErrors) },
       ) as ChannelBinding<object>,
   });
   const list: Array<{ name: string; make: () => ChannelBinding<object> }> = [operation('execute'), operation('subscribe')];
@@ -43,7 +42,7 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
           bindTracingChannelToSpan<GraphqlDocumentPayload>(
             GRAPHQL_TRACING_CHANNELS.parse,
             (data) => startDocumentSpan('parse', data, options),
-            sampledOnly({}),
+            { sampledOnly: true },
           ) as ChannelBinding<object>,
       },
       {
@@ -52,7 +51,7 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
           bindTracingChannelToSpan<GraphqlDocumentPayload>(
             GRAPHQL_TRACING_CHANNELS.validate,
             (data) => startDocumentSpan('validate', data, options),
-            sampledOnly({ beforeSpanEnd: annotateValidateOutcome }),
+            { sampledOnly: true, beforeSpanEnd: annotateValidateOutcome },
           ) as ChannelBinding<object>,
       },
     );
@@ -65,7 +64,7 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
           GRAPHQL_TRACING_CHANNELS.resolve,
           (data) => startResolveSpan(data, resolvers),
           // resolver errors land in the operation's result: captured there, at most once
-          sampledOnly({}),
+          { sampledOnly: true },
         ) as ChannelBinding<object>,
     });
   }

@@ -5,7 +5,6 @@
 import { captureException, getActiveSpan, startInactiveSpan } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
 import { markSpanError } from '../../core/span-error';
-import { inUnsampledTrace } from '../bind-options';
 import type { GraphqlResolverSpans, ResolvedGraphqlOptions } from './options';
 import {
   originalError,
@@ -37,7 +36,6 @@ export function operationSpanName(kind: 'execute' | 'subscribe', type: string | 
 
 /** The span of one `execute` or `subscribe` call. */
 export function startOperationSpan(kind: 'execute' | 'subscribe', data: GraphqlOperationPayload, options: ResolvedGraphqlOptions): Span | undefined {
-  if (inUnsampledTrace()) return undefined;
   const type = readOperationType(data);
   const name = readOperationName(data);
   const attributes: SpanAttributes = { 'sentry.origin': GRAPHQL_ORIGIN };
@@ -56,7 +54,7 @@ export function startOperationSpan(kind: 'execute' | 'subscribe', data: GraphqlO
  * otherwise become a transaction of its own.
  */
 export function startDocumentSpan(kind: 'parse' | 'validate', data: GraphqlDocumentPayload, options: ResolvedGraphqlOptions): Span | undefined {
-  if (getActiveSpan() === undefined || inUnsampledTrace()) return undefined;
+  if (getActiveSpan() === undefined) return undefined;
   const attributes: SpanAttributes = { 'sentry.origin': GRAPHQL_ORIGIN };
   if (options.recordDocument) {
     const text = kind === 'parse' ? readSourceText(data.source) : readDocumentText(data.document);
@@ -67,7 +65,7 @@ export function startDocumentSpan(kind: 'parse' | 'validate', data: GraphqlDocum
 
 /** The span of one resolver call, named after the field path (`user.posts.0.title`), per the `resolvers` option. */
 export function startResolveSpan(data: GraphqlResolvePayload, policy: GraphqlResolverSpans): Span | undefined {
-  if (policy === 'none' || inUnsampledTrace()) return undefined;
+  if (policy === 'none') return undefined;
   const fields = readResolveFields(data);
   if (policy === 'custom' && fields.isDefaultResolver) return undefined;
   const attributes: SpanAttributes = { 'sentry.origin': GRAPHQL_ORIGIN };

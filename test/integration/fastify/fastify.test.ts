@@ -137,6 +137,16 @@ describe('instrumentFastify with fastify 5 over real HTTP (server span is ours)'
     expect(serverSpan!.parent_span_id).toBe('b7ad6b7169203331');
   });
 
+  it('an incoming unsampled trace (sentry-trace flag 0): the server span joins it unsampled, no handler span, the response is unchanged', async () => {
+    instrumentation = instrumentFastify();
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const response = await call(server.url, '/sync-now', { headers: { 'sentry-trace': `${traceId}-b7ad6b7169203331-0` } });
+    expect(response).toEqual({ status: 200, body: 'now' });
+    expect(handlerSpans('/sync-now')).toHaveLength(0);
+    // an unsampled root still reports its end to the client (for its outcome counts), never sent
+    for (const span of serverSpans()) expect(span.trace_id).toBe(traceId);
+  });
+
   it('setup: a bad option is a TypeError naming it; same options, same handle; other options rebind; after unbind no spans', async () => {
     expect(() => instrumentFastify({ captureErrors: 'yes' as never })).toThrow(/options\.captureErrors/);
     const first = instrumentFastify();
