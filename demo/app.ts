@@ -3,9 +3,10 @@
  * `tracingPlugin()` on, so they publish the TracingChannels `instrumentNitro()` listens to.
  * Routes:
  * - `GET /users/:id`: a user from a redis cache (node-redis GET, SET on a miss) and a view
- *   counter (ioredis INCR); without redis, the user straight from the "database"
+ *   counter (ioredis INCR); without redis, the user straight from the "database"; logs one pino line
  * - `POST /chat`: `generateText` with a tool whose forecast is cached in redis (ioredis)
  * - `GET /stream`: `streamText`, read to the end before answering
+ * - `POST /graphql`: a graphql 17 query (Node 22+; graphql 17 needs it)
  * - `GET /boom`: throws (500)
  * - anything else: h3's 404
  */
@@ -13,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as Sentry from '@sentry/node';
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { H3 } from 'h3';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
 import { tracingPlugin as h3TracingPlugin } from 'h3/tracing';
 import { serve } from 'srvx';
 import { tracingPlugin as srvxTracingPlugin } from 'srvx/tracing';
@@ -35,16 +38,25 @@ interface User {
 /** Builds the app and serves it on `127.0.0.1`, port chosen by the OS. */
 export async function startDemoApp(redis: DemoRedisClients | undefined): Promise<DemoServer> {
   const app = new H3({ plugins: [h3TracingPlugin()], silent: true });
+  // pino writes its lines nowhere here; instrumentPino() sends them to Sentry as logs
+  const log = pino({}, new Writable({ write: (_chunk, _encoding, done) => done() }));
+  const graphqlHandler = await makeGraphqlHandler();
 
   app.get('/users/:id', async (event) => {
     const id = event.context.params?.id ?? '';
-    if (!redis) return { ...(await loadUser(id)), redis: 'not installed' };
+    if (!redis) {
+      log.info({ userId: id, cache: 'none' }, 'user served');
+      return { ...(await loadUser(id)), redis: 'not installed' };
+    }
     const cached = await redis.nodeRedis.get(`user:${id}`);
     const user: User = cached ? (JSON.parse(cached) as User) : await loadUser(id);
     if (!cached) await redis.nodeRedis.set(`user:${id}`, JSON.stringify(user), { expiration: { type: 'EX', value: 60 } });
     const views = await redis.ioredis.incr(`user:${id}:views`);
+    log.info({ userId: id, cache: cached ? 'hit' : 'miss' }, 'user served');
     return { ...user, cache: cached ? 'hit' : 'miss', views };
   });
+
+  if (graphqlHandler) app.post('/graphql', async (event) => graphqlHandler((await event.req.json()) as { query: string }));
 
   app.post('/chat', async (event) => {
     const { message } = (await event.req.json()) as { message?: string };
@@ -94,4 +106,13 @@ function weatherTool(redis: DemoRedisClients | undefined) {
       return { city, forecast };
     },
   });
+}
+
+/** A graphql 17 endpoint (`{ query }` in, the execution result out), or `undefined` before Node 22. */
+async function makeGraphqlHandler(): Promise<((body: { query: string }) => Promise<unknown>) | undefined> {
+  if (Number(process.versions.node.split('.')[0]) < 22) return undefined;
+  const { buildSchema, graphql } = await import('graphql');
+  const schema = buildSchema('type User { id: ID, name: String } type Query { user(id: ID!): User }');
+  const rootValue = { user: ({ id }: { id: string }) => loadUser(id) };
+  return ({ query }) => graphql({ schema, source: query, rootValue });
 }

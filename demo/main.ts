@@ -3,10 +3,12 @@
  * SENTRY_DSN set the same traces (and the one captured error) are also sent to Sentry.
  *
  * 1. the core on its own: a TracingChannel of our own
- * 2. a web app: h3 + srvx with redis and the AI SDK, traced by the ready integrations
+ * 2. a web app: h3 + srvx with redis, the AI SDK, graphql and pino, traced by the ready integrations
  */
 import * as Sentry from '@sentry/node';
 import { instrumentAiSdk } from '../src/ai';
+import { instrumentGraphql } from '../src/graphql';
+import { instrumentPino } from '../src/pino';
 import { instrumentNitro } from '../src/nitro';
 import { instrumentRedis } from '../src/redis';
 import { runCoreDemo } from './core-demo';
@@ -15,6 +17,7 @@ import { collectSpans, renderWaterfall } from './waterfall';
 
 const dsn = process.env.SENTRY_DSN;
 const capturedErrors: string[] = [];
+const capturedLogs: string[] = [];
 Sentry.init({
   dsn,
   tracesSampleRate: 1,
@@ -26,6 +29,11 @@ Sentry.init({
     // instrumentNitro(), which also continues a W3C `traceparent`.
     Sentry.httpIntegration({ spans: false }),
   ],
+  beforeSendLog(log) {
+    const fields = Object.entries(log.attributes ?? {}).filter(([key]) => ['userId', 'cache'].includes(key));
+    capturedLogs.push(`${log.level} "${log.message}" ${fields.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    return log;
+  },
   beforeSend(event) {
     const exception = event.exception?.values?.[0];
     capturedErrors.push(`${exception?.type ?? 'event'}: ${exception?.value ?? event.message ?? ''} (mechanism ${exception?.mechanism?.type})`);
@@ -35,7 +43,7 @@ Sentry.init({
 const client = Sentry.getClient();
 if (!client) throw new Error('Sentry.init did not create a client');
 const spans = collectSpans(client);
-const integrations = [instrumentNitro(), instrumentRedis(), instrumentAiSdk()];
+const integrations = [instrumentNitro(), instrumentRedis(), instrumentAiSdk(), instrumentGraphql(), instrumentPino()];
 
 console.log('tracing-channel-span demo\n');
 console.log('1. the core: a channel of our own (sync, promise, callback, nested, one failure)\n');
@@ -44,9 +52,9 @@ await Sentry.flush(2000);
 console.log(renderWaterfall(spans, { attributes: ['demo.depth'] }));
 spans.length = 0;
 
-console.log('2. a web app: h3 + srvx with redis and the AI SDK (instrumentNitro, instrumentRedis, instrumentAiSdk)\n');
+console.log('2. a web app: h3 + srvx with redis, the AI SDK, graphql and pino (instrumentNitro, instrumentRedis, instrumentAiSdk, instrumentGraphql, instrumentPino)\n');
 try {
-  await runHttpDemo(spans, capturedErrors);
+  await runHttpDemo(spans, capturedErrors, capturedLogs);
 } finally {
   for (const integration of integrations) integration.unbind();
 }

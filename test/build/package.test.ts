@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SUBPATHS = ['.', './otel', './redis', './nitro', './ai', './publish', './testing', './inspect'];
+const SUBPATHS = ['.', './otel', './redis', './nitro', './ai', './graphql', './fastify', './pino', './publish', './testing', './inspect'];
 const specifier = (sub: string) => (sub === '.' ? 'tracing-channel-span' : `tracing-channel-span/${sub.slice(2)}`);
 
 function node(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -24,7 +24,8 @@ function quietStderr(sub: string): RegExp {
 
 describe('package', () => {
   beforeAll(() => {
-    if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'index.cjs'))) {
+    const outputs = SUBPATHS.flatMap((sub) => ['js', 'cjs'].map((ext) => join(root, 'dist', `${sub === '.' ? 'index' : sub.slice(2)}.${ext}`)));
+    if (outputs.some((file) => !existsSync(file))) {
       execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 240_000 });
     }
   }, 300_000);

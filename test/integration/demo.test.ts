@@ -122,6 +122,21 @@ function expectSharedRoutes(stdout: string, traces: Trace[]): void {
   expect(continued[0]!.header).toContain(`continues remote parent span ${INCOMING_PARENT_SPAN_ID}`);
   expect(continued[0]!.rows[0]!.name).toBe('GET /users/:id');
 
+  expect(stdout.match(/^  Sentry log from pino: info "user served" userId=42 cache=\w+$/gm)).toHaveLength(2);
+  if (Number(process.versions.node.split('.')[0]) >= 22) {
+    const graphql = traceRootedAt(traces, 'POST /graphql');
+    expect(graphql.rows.map((r) => [r.depth, r.name])).toEqual([
+      [0, 'POST /graphql'],
+      [1, 'request handler - /graphql'],
+      [2, 'graphql.parse'],
+      [2, 'graphql.validate'],
+      [2, 'query GetUser'],
+      [3, 'load user from database'],
+    ]);
+  } else {
+    expect(stdout).toContain('POST /graphql  (skipped: graphql 17 needs Node 22+');
+  }
+
   expect(stdout).toContain('(set SENTRY_DSN to also send these traces to Sentry)');
 }
 

@@ -1,4 +1,5 @@
 /** The options of `instrumentNitro()`, checked at setup, and the settings every binding reads. */
+import { resolveSentryOverlapPolicy, type SentryOverlapPolicy } from '../sentry-overlap';
 
 /** Options of {@link instrumentNitro}. */
 export interface NitroInstrumentationOptions {
@@ -20,6 +21,14 @@ export interface NitroInstrumentationOptions {
    * starts a new trace.
    */
   continueIncomingTrace?: boolean;
+  /**
+   * When Sentry's own `Nitro` integration (on by default in `@sentry/node` 11) traces the same
+   * channels: `'take-over'` (default) makes these spans and Sentry's none; `'stand-down'` leaves
+   * srvx and h3 to Sentry's. Either way each request is one server span, and one `console.warn`
+   * says which integration owns them. Remove Sentry's (`integrations: (d) => d.filter((i) =>
+   * i.name !== 'Nitro')`) to silence the warning.
+   */
+  onSentryIntegration?: SentryOverlapPolicy;
 }
 
 /** The resolved options every nitro binding reads (see {@link NitroInstrumentationOptions}). */
@@ -30,6 +39,8 @@ export interface NitroBindingSettings {
   middlewareSpans: boolean;
   /** Continue `sentry-trace`/`baggage` or `traceparent` from the request. */
   continueIncomingTrace: boolean;
+  /** Who makes the spans next to Sentry's own `Nitro` integration. */
+  onSentryIntegration: SentryOverlapPolicy;
 }
 
 const FLAGS = ['captureErrors', 'middlewareSpans', 'continueIncomingTrace'] as const;
@@ -39,12 +50,12 @@ export function resolveNitroOptions(options: NitroInstrumentationOptions | undef
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`instrumentNitro: \`options\` must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const settings = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true };
+  const flags = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true };
   for (const key of FLAGS) {
     const value = options?.[key];
     if (value === undefined) continue;
     if (typeof value !== 'boolean') throw new TypeError(`instrumentNitro: \`options.${key}\` must be a boolean, got ${typeof value}`);
-    settings[key] = value;
+    flags[key] = value;
   }
-  return settings;
+  return { ...flags, onSentryIntegration: resolveSentryOverlapPolicy('instrumentNitro', options?.onSentryIntegration) };
 }

@@ -4,12 +4,17 @@ import { resolveNitroOptions } from '../../../../src/integrations/nitro/options'
 
 describe('instrumentNitro options', () => {
   it('defaults: every flag on', () => {
-    expect(resolveNitroOptions(undefined)).toEqual({ captureErrors: true, middlewareSpans: true, continueIncomingTrace: true });
-    expect(resolveNitroOptions({ middlewareSpans: false })).toEqual({ captureErrors: true, middlewareSpans: false, continueIncomingTrace: true });
+    const on = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true, onSentryIntegration: 'take-over' };
+    expect(resolveNitroOptions(undefined)).toEqual(on);
+    expect(resolveNitroOptions({ middlewareSpans: false, onSentryIntegration: 'stand-down' })).toEqual({ ...on, middlewareSpans: false, onSentryIntegration: 'stand-down' });
   });
 
   it.each(['captureErrors', 'middlewareSpans', 'continueIncomingTrace'])('a non-boolean %s throws a TypeError naming it, at setup', (key) => {
     expect(() => instrumentNitro({ [key]: 'no' } as never)).toThrow(new TypeError(`instrumentNitro: \`options.${key}\` must be a boolean, got string`));
+  });
+
+  it('onSentryIntegration other than the two policies throws a TypeError naming it', () => {
+    expect(() => instrumentNitro({ onSentryIntegration: 'sentry' as never })).toThrow(/instrumentNitro: `options\.onSentryIntegration` must be 'take-over' or 'stand-down'/);
   });
 
   it('options that are not an object throw a TypeError', () => {
