@@ -573,6 +573,16 @@ describe('setup', () => {
     expect(aiSpans()).toHaveLength(2);
   });
 
+  test('instrumentAiSdk again with other options: rebound with the new ones, one set of spans per call', async () => {
+    const first = instrumentAiSdk();
+    instrumentation = instrumentAiSdk({ recordOutputs: true });
+    expect(instrumentation).not.toBe(first);
+    await generateText({ model: textModel(), prompt: 'Hi' });
+    const spans = aiSpans();
+    expect(spans).toHaveLength(2);
+    expect(spans.some((s) => s.attributes?.['gen_ai.output.messages'] !== undefined)).toBe(true); // recordOutputs is in force
+  });
+
   test('unbind: no spans afterwards, and a new instrumentation works again', async () => {
     const first = instrumentAiSdk();
     first.unbind();

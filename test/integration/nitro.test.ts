@@ -258,6 +258,20 @@ describe('instrumentNitro: setup', () => {
     expect(recorder.ended).toHaveLength(4);
   });
 
+  it('instrumentNitro again with other options: rebound with the new ones, one span per layer', async () => {
+    const first = handle!;
+    handle = instrumentNitro({ middlewareSpans: false });
+    expect(handle).not.toBe(first);
+    await app.get('/users/8');
+    expect(serverSpans()).toHaveLength(1);
+    expect(spansWithOp('request_handler.h3')).toHaveLength(1);
+    expect(recorder.ended).toHaveLength(2); // no middleware spans under the new options
+    first.unbind(); // already replaced: changes nothing
+    recorder.reset();
+    await app.get('/users/8');
+    expect(recorder.ended).toHaveLength(2);
+  });
+
   it('unbind: no spans afterwards; unbind again is a no-op; a new call sets up again', async () => {
     handle!.unbind();
     handle!.unbind();

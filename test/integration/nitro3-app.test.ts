@@ -151,4 +151,34 @@ describe.skipIf(!hasNitro3() && !CI)(`a real Nitro ${NITRO3_VERSION} app under @
       expect(warnings[0]).toContain("Sentry's own `Nitro` integration");
     });
   });
+  describe("{ onSentryIntegration: 'stand-down' } under Sentry's defaults", () => {
+    const traceId = hex(16);
+    const parent = hex(8);
+    let stderr = '';
+
+    beforeAll(async () => {
+      const app = await build.start(`${IMPORTS}${INIT}instrumentNitro({ onSentryIntegration: 'stand-down' });\n`, { SENTRY_DSN: receiver.dsn });
+      expect((await app.get('/users/9', { traceparent: `00-${traceId}-${parent}-01` })).status).toBe(200);
+      const stopped = await app.stop();
+      expect(stopped.code, stopped.stderr).toBe(0);
+      stderr = stopped.stderr;
+      await receiver.waitFor(() => receiver.spans().some((s) => s.trace_id === traceId && attr(s, 'sentry.op') === 'http.server') || undefined, 15_000);
+    }, 60_000);
+
+    it("Sentry's Nitro integration makes the spans: one server span, traceparent continued, none of ours", () => {
+      const spans = receiver.spans().filter((s) => s.trace_id === traceId);
+      const servers = spans.filter((s) => attr(s, 'sentry.op') === 'http.server');
+      expect(servers).toHaveLength(1);
+      expect(servers[0].parent_span_id).toBe(parent);
+      expect(spans.filter((s) => attr(s, 'sentry.origin') === 'auto.http.tracing_channel_span.nitro')).toEqual([]);
+      expect(spans.some((s) => String(attr(s, 'sentry.origin')).startsWith('auto.http.nitro'))).toBe(true);
+    });
+
+    it('one console.warn says instrumentNitro() stands down and how to switch', () => {
+      const warnings = stderr.split('\n').filter((l) => l.includes('[tracing-channel-span]'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('instrumentNitro() stands down');
+      expect(warnings[0]).toContain("onSentryIntegration: 'take-over'");
+    });
+  });
 });
