@@ -7,6 +7,7 @@ export default defineConfig({
     redis: 'src/redis.ts',
     nitro: 'src/nitro.ts',
     ai: 'src/ai.ts',
+    mysql2: 'src/mysql2.ts',
     publish: 'src/publish.ts',
   },
   format: ['esm', 'cjs'],

@@ -7,9 +7,10 @@ import { logDebug } from '../../guard';
 import { bindH3Channel } from './h3-bindings';
 import { bindSrvxChannels } from './srvx-bindings';
 import type { NitroBindingSettings } from './binding-settings';
+import { resolveNitroDataLayerOptions, traceNitroDataLayers, type NitroDataLayerOptions } from './data-layers';
 
 /** Options of {@link instrumentNitro}. */
-export interface NitroInstrumentationOptions {
+export interface NitroInstrumentationOptions extends NitroDataLayerOptions {
   /**
    * Report unhandled errors of route handlers and middleware to Sentry, once per error
    * (`mechanism.type: 'auto.http.tracing_channel_span.nitro'`, `handled: false`). h3 `HTTPError`s
@@ -55,6 +56,9 @@ function settingsOf(options: NitroInstrumentationOptions | undefined): NitroBind
  * `srvx.middleware` and `h3.request` become middleware and route-handler spans nested under it.
  * When another instrumentation already made the request's `http.server` span (`@sentry/node`'s
  * HTTP integration), that span is reused and renamed instead of duplicated.
+ * Storage and database (options `storage` and `database`, default `true`): unstorage 2's
+ * `unstorage.<method>` and db0's `db0.query` channels (both libraries' `withTracing`) become
+ * `cache.*` and `db` spans inside the request.
  *
  * Needs both libraries' plugins: `serve({ plugins: [tracingPlugin()] })` (`srvx/tracing`) and
  * `new H3({ plugins: [tracingPlugin()] })` (`h3/tracing`). Calling it again returns the active
@@ -62,12 +66,14 @@ function settingsOf(options: NitroInstrumentationOptions | undefined): NitroBind
  * `@sentry/node`'s own `nitroIntegration` (on by default in v11): both would make h3 spans.
  */
 export function instrumentNitro(options?: NitroInstrumentationOptions): NitroInstrumentation {
+  const layers = resolveNitroDataLayerOptions(options); // a bad option throws, also when already active
   const slot = globalThis as Slot;
   const active = slot[ACTIVE];
   if (active) {
     logDebug('instrumentNitro() is already active; returning the existing handle');
     return active;
   }
+  const dataLayers = traceNitroDataLayers(layers);
   const settings = settingsOf(options);
   const bindings: ChannelBinding<object>[] = [...bindSrvxChannels(settings), bindH3Channel(settings)] as ChannelBinding<object>[];
   let unbound = false;
@@ -75,6 +81,7 @@ export function instrumentNitro(options?: NitroInstrumentationOptions): NitroIns
     unbind() {
       if (unbound) return;
       unbound = true;
+      dataLayers.unbind();
       for (const binding of bindings) {
         try {
           binding.unbind();
