@@ -6,6 +6,7 @@
  *   counter (ioredis INCR); without redis, the user straight from the "database"
  * - `POST /chat`: `generateText` with a tool whose forecast is cached in redis (ioredis)
  * - `GET /stream`: `streamText`, read to the end before answering
+ * - `GET /orders/:userId`: mysql2 `execute()` and `query()` on a pool (only with MariaDB at hand)
  * - `GET /boom`: throws (500)
  * - anything else: h3's 404
  */
@@ -18,6 +19,8 @@ import { serve } from 'srvx';
 import { tracingPlugin as srvxTracingPlugin } from 'srvx/tracing';
 import { streamingModel, weatherChatModel } from './mock-models';
 import type { DemoRedisClients } from './redis';
+import { addOrdersRoute } from './mariadb';
+import type mysql from 'mysql2';
 
 /** The running app. */
 export interface DemoServer {
@@ -33,8 +36,9 @@ interface User {
 }
 
 /** Builds the app and serves it on `127.0.0.1`, port chosen by the OS. */
-export async function startDemoApp(redis: DemoRedisClients | undefined): Promise<DemoServer> {
+export async function startDemoApp(redis: DemoRedisClients | undefined, mysqlPool?: mysql.Pool): Promise<DemoServer> {
   const app = new H3({ plugins: [h3TracingPlugin()], silent: true });
+  if (mysqlPool) addOrdersRoute(app, mysqlPool);
 
   app.get('/users/:id', async (event) => {
     const id = event.context.params?.id ?? '';
