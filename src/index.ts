@@ -1,9 +1,13 @@
-export { bindTracingChannelToSpan, bindSpanToChannelStore } from './binding';
-export { getBoundSpan } from './call-state';
-export { enrichBoundSpan } from './enrich';
-export { createTracingChannelBinding } from './strategies/tracing-channel-binding';
-export { setScopePairAsyncContextStrategy } from './strategies/scope-pair';
-export type { BindOptions, ChannelBinding, GetSpan } from './types';
-export type { BoundSpanEnrichment } from './enrich';
-export type { TracingChannelBinding } from './strategies/tracing-channel-binding';
-export type { ScopePair } from './strategies/scope-pair';
+/**
+ * `tracing-channel-span`: turn `node:diagnostics_channel` TracingChannel events into Sentry spans
+ * that are active inside the traced call.
+ */
+export { bindTracingChannelToSpan, bindSpanToChannelStore } from './core/bind';
+export { getBoundSpan } from './core/call-registry';
+export { enrichBoundSpan } from './core/enrich';
+export { createTracingChannelBinding } from './context/tracing-channel-binding';
+export { setScopePairAsyncContextStrategy } from './context/scope-pair';
+export type { BindOptions, ChannelBinding, GetSpan } from './core/types';
+export type { BoundSpanEnrichment } from './core/enrich';
+export type { TracingChannelBinding } from './context/tracing-channel-binding';
+export type { ScopePair } from './context/scope-pair';

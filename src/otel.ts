@@ -1,2 +1,3 @@
-export { setOtelAsyncContextStrategy } from './strategies/otel';
-export type { OtelAsyncContextStrategyOptions, SentryOpenTelemetryModule } from './strategies/otel';
+/** `tracing-channel-span/otel`: the OpenTelemetry Context async-context strategy. */
+export { setOtelAsyncContextStrategy } from './context/otel';
+export type { OtelAsyncContextStrategyOptions, SentryOpenTelemetryModule } from './context/otel';

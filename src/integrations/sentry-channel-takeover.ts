@@ -14,8 +14,10 @@
  * To be replaced by the package-wide overlap helper once it lands (issue 11).
  */
 import { getClient } from '@sentry/core';
-import { getDiagnosticsChannel } from '../node-builtins';
-import { logDebug } from '../guard';
+import { globalSlot } from '../core/global-slot';
+import { logDebug } from '../core/guard';
+import { getDiagnosticsChannel } from '../core/node-builtins';
+import { sentryStoreTransformRan } from '../sentry-internals/server-utils-payload';
 
 /** What {@link takeOverChannelsFromSentry} needs to know. */
 export interface SentryTakeoverSpec {
@@ -37,19 +39,7 @@ export interface SentryTakeover {
 const MAX_REBINDS = 3;
 
 /** Integrations already warned about, process-wide (the ESM and CommonJS builds share it). */
-function warnedSet(): Set<string> {
-  const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-  const key = Symbol.for('tracing-channel-span.sentry-takeover-warned');
-  return (holder[key] ??= new Set());
-}
-
-/**
- * Whether `@sentry/server-utils`' `bindSpanToChannelStore` transform ran for this call: it writes
- * `_sentryCallerStore` onto every payload it sees (a private field of Sentry's, read only here).
- */
-function sentryStoreTransformRan(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && Object.prototype.hasOwnProperty.call(data, '_sentryCallerStore');
-}
+const warned = globalSlot('sentry-takeover-warned', (): Set<string> => new Set());
 
 function hasSentryIntegration(name: string): boolean {
   try {
@@ -60,7 +50,6 @@ function hasSentryIntegration(name: string): boolean {
 }
 
 function warnOnce(spec: SentryTakeoverSpec): void {
-  const warned = warnedSet();
   if (warned.has(spec.integration)) return;
   warned.add(spec.integration);
   try {

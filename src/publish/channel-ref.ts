@@ -2,7 +2,7 @@
  * Turns the `channel` argument of the `trace*` functions into a TracingChannel: a name is looked
  * up once and cached, an object is used as given. Depends on nothing but `node-builtins`.
  */
-import { getDiagnosticsChannel } from '../node-builtins';
+import { getDiagnosticsChannel } from '../core/node-builtins';
 import type { ChannelRef, PublishTracingChannel } from './types';
 
 // Names are static in practice (one per traced operation of a library), so the cache stays small.

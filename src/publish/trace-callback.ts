@@ -1,4 +1,5 @@
 /** `traceCallback`: trace a call that reports completion through a Node-style callback. */
+import { runTraced, type CallRunner } from './call';
 import { resolveChannel } from './channel-ref';
 import { recordError, recordResult } from './payload';
 import { runPromiseCall } from './trace-promise';
@@ -45,13 +46,7 @@ function wrapCallback(channel: PublishTracingChannel, context: object, callback:
 }
 
 /** The traced call, run inside `start.runStores`: start → [error →] end; fn's value is returned as-is. */
-function runCallbackCall(
-  channel: PublishTracingChannel,
-  fn: AnyFunction,
-  context: object,
-  thisArg: unknown,
-  args: unknown[],
-): unknown {
+const runCallbackCall: CallRunner = (channel, fn, context, thisArg, args) => {
   try {
     return Reflect.apply(fn, thisArg, args);
   } catch (error) {
@@ -61,7 +56,7 @@ function runCallbackCall(
   } finally {
     channel.end.publish(context);
   }
-}
+};
 
 /**
  * Calls `fn` with `thisArg` and `args` as a traced operation on `channel` (a TracingChannel or
@@ -93,12 +88,10 @@ export function traceCallback<This, Args extends unknown[], Result>(
 ): Result {
   const traced = resolveChannel(channel);
   if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-  const data = context ?? {};
   const index = callbackIndex(position, args.length);
   const callback = index === -1 ? undefined : args[index];
-  if (typeof callback !== 'function') {
-    return traced.start.runStores(data, runPromiseCall, undefined, traced, fn as never, data, thisArg, args) as Result;
-  }
+  const data = context ?? {};
+  if (typeof callback !== 'function') return runTraced(traced, runPromiseCall, fn as never, data, thisArg, args) as Result;
   args[index] = wrapCallback(traced, data, callback as AnyFunction);
-  return traced.start.runStores(data, runCallbackCall, undefined, traced, fn as never, data, thisArg, args) as Result;
+  return runTraced(traced, runCallbackCall, fn as never, data, thisArg, args) as Result;
 }

@@ -1,9 +1,8 @@
 /** `tracePromise`: trace a call that returns a promise or any thenable. */
-import { resolveChannel } from './channel-ref';
-import { callOrPublishThrow } from './call';
+import { callOrPublishThrow, publishCall, type CallRunner } from './call';
 import { recordResult } from './payload';
 import { watchSettlement } from './settlement';
-import type { ChannelRef, PublishTracingChannel } from './types';
+import type { ChannelRef } from './types';
 
 /** The `then` of `value` when it is a thenable (read once), otherwise `undefined`. */
 function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {
@@ -16,13 +15,7 @@ function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {
  * The traced call itself, run inside `start.runStores`. A thenable result: start → end (no
  * `result`) → later asyncStart/asyncEnd. A plain value: start → end{result}, as Node 26 does.
  */
-export function runPromiseCall(
-  channel: PublishTracingChannel,
-  fn: (...args: unknown[]) => unknown,
-  context: object,
-  thisArg: unknown,
-  args: unknown[],
-): unknown {
+export const runPromiseCall: CallRunner = (channel, fn, context, thisArg, args) => {
   const result = callOrPublishThrow(channel, fn, context, thisArg, args);
   let then: ((...args: unknown[]) => unknown) | undefined;
   try {
@@ -39,7 +32,7 @@ export function runPromiseCall(
   channel.end.publish(context);
   afterEnd();
   return result;
-}
+};
 
 /**
  * Calls `fn` with `thisArg` and `args` as a traced asynchronous operation on `channel` (a
@@ -70,8 +63,5 @@ export function tracePromise<This, Args extends unknown[], Result>(
   thisArg?: This,
   ...args: Args
 ): Result {
-  const traced = resolveChannel(channel);
-  if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-  const data = context ?? {};
-  return traced.start.runStores(data, runPromiseCall, undefined, traced, fn as never, data, thisArg, args) as Result;
+  return publishCall(channel, runPromiseCall, fn as never, context, thisArg, args) as Result;
 }

@@ -1,22 +1,15 @@
 /** `traceSync`: trace a synchronous call. */
-import { resolveChannel } from './channel-ref';
-import { callOrPublishThrow } from './call';
+import { callOrPublishThrow, publishCall, type CallRunner } from './call';
 import { recordResult } from './payload';
-import type { ChannelRef, PublishTracingChannel } from './types';
+import type { ChannelRef } from './types';
 
 /** The traced call itself, run inside `start.runStores`: start → end{result} or start → error → end{error}. */
-function runSyncCall(
-  channel: PublishTracingChannel,
-  fn: (...args: unknown[]) => unknown,
-  context: object,
-  thisArg: unknown,
-  args: unknown[],
-): unknown {
+const runSyncCall: CallRunner = (channel, fn, context, thisArg, args) => {
   const result = callOrPublishThrow(channel, fn, context, thisArg, args);
   recordResult(context, result);
   channel.end.publish(context);
   return result;
-}
+};
 
 /**
  * Calls `fn` with `thisArg` and `args` as a traced synchronous operation on `channel` (a
@@ -37,8 +30,5 @@ export function traceSync<This, Args extends unknown[], Result>(
   thisArg?: This,
   ...args: Args
 ): Result {
-  const traced = resolveChannel(channel);
-  if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-  const data = context ?? {};
-  return traced.start.runStores(data, runSyncCall, undefined, traced, fn as never, data, thisArg, args) as Result;
+  return publishCall(channel, runSyncCall, fn as never, context, thisArg, args) as Result;
 }

@@ -4,57 +4,23 @@
  * Both send to one local envelope receiver. The server's `http.server` span must share the
  * client's trace id and have the client's request span as its parent.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnvelopeReceiver } from '../helpers/envelope-receiver';
 import type { EnvelopeReceiver } from '../helpers/envelope-receiver';
+import { startFixture, type RunningFixture } from '../helpers/spawn-fixture';
 
 type Json = Record<string, any>;
 const attr = (span: Json, key: string): unknown => span.attributes?.[key]?.value ?? span.data?.[key];
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const cwd = fileURLToPath(new URL('../../', import.meta.url));
 
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(script: string, env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture(script)], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitForLine(proc: Running, prefix: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const line = proc.stdout().split('\n').find((l) => l.startsWith(prefix));
-      if (line !== undefined) {
-        proc.child.stdout!.off('data', check);
-        resolve(line.slice(prefix.length).trim());
-      }
-    };
-    proc.child.stdout!.on('data', check);
-    proc.exited.then((code) => reject(new Error(`process exited (${code}) before "${prefix}": ${proc.stderr()}`)));
-    check();
-  });
+function run(script: string, env: Record<string, string>): RunningFixture {
+  return startFixture(fixture(script), { env: { NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...env } });
 }
 
 let receiver: EnvelopeReceiver;
-let server: Running | undefined;
+let server: RunningFixture | undefined;
 
 beforeEach(async () => {
   receiver = await startEnvelopeReceiver();
@@ -71,7 +37,7 @@ afterEach(async () => {
 
 async function traceAcrossProcesses(mode: 'own' | 'adopt'): Promise<{ client: Json; serverSpan: Json; spans: Json[]; seen: Json }> {
   server = run('nitro-server.mjs', { SENTRY_DSN: receiver.dsn, NITRO_MODE: mode });
-  const url = await waitForLine(server, 'READY ');
+  const url = await server.waitForLine('READY ');
   const client = run('nitro-client.mjs', { SENTRY_DSN: receiver.dsn, TARGET_URL: url });
   const clientCode = await client.exited;
   expect(clientCode, client.stderr()).toBe(0);

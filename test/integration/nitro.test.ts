@@ -124,7 +124,9 @@ describe('instrumentNitro: server span', () => {
     expect(routes[0]!.status).toBe('ok');
     expect(attrs(routes[0]!)['error.type']).toBeUndefined();
     expect(attrs(routes[0]!)['http.response.status_code']).toBe(418);
-    for (const middleware of spansWithOp('middleware.h3')) expect(middleware.status).toBe('ok');
+    const middleware = spansWithOp('middleware.h3');
+    expect(middleware.length).toBeGreaterThan(0);
+    for (const span of middleware) expect(span.status).toBe('ok');
     expect(recorder.captures).toHaveLength(0);
   });
 

@@ -3,7 +3,8 @@
  * `--expose-gc` (fixtures/leak-soak.ts). SOAK_CALLS overrides the count (CI may use fewer).
  */
 import { describe, expect, it } from 'vitest';
-import { runSoakFixture } from './run-fixture';
+import { fileURLToPath } from 'node:url';
+import { runFixture } from '../helpers/spawn-fixture';
 
 interface SoakResult {
   node: string;
@@ -37,7 +38,7 @@ const CALLS = Number(process.env.SOAK_CALLS ?? 1_000_000);
 
 describe('leak soak', () => {
   it(`mixed calls ×${CALLS} (sync, promise, callback, failures, deferred ends that never come, unbind/rebind): heap back within 1 MiB, no span retained, deferred spans ended by their deadline`, async () => {
-    const run = await runSoakFixture<SoakResult>('leak-soak.ts', '@@SOAK@@', ['--expose-gc'], { SOAK_CALLS: String(CALLS) });
+    const run = await runFixture<SoakResult>(fileURLToPath(new URL('./fixtures/leak-soak.ts', import.meta.url)), { nodeArgs: ['--expose-gc'], env: { SOAK_CALLS: String(CALLS) } });
     expect(run.signal, run.stderr).toBeNull();
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { skipWithoutRedisServer } from '../helpers/redis-server';
-import { runSoakFixture } from './run-fixture';
+import { fileURLToPath } from 'node:url';
+import { runFixture } from '../helpers/spawn-fixture';
 
 interface ModeTotals {
   requests: number;
@@ -38,7 +39,7 @@ const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
 
 describe.skipIf(skipWithoutRedisServer('redis load test'))('redis load', () => {
   it(`tracePromise ok ×50 concurrent for ${SECONDS} s per mode through ioredis and node-redis: zero lost or mis-parented spans; throughput on/off reported`, async () => {
-    const run = await runSoakFixture<LoadResult>('redis-load.ts', '@@LOAD@@', [], { LOAD_SECONDS: String(SECONDS) });
+    const run = await runFixture<LoadResult>(fileURLToPath(new URL('./fixtures/redis-load.ts', import.meta.url)), { nodeArgs: [], env: { LOAD_SECONDS: String(SECONDS) } });
     expect(run.signal, run.stderr).toBeNull();
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;

@@ -1,4 +1,4 @@
-/** The `storage` and `database` options of `instrumentNitro()`: validated, then each layer bound. */
+/** The `storage` and `database` options of `instrumentNitro()` and the binding of each layer. */
 import { traceNitroDatabase } from './database';
 import { traceNitroStorage } from './storage';
 
@@ -19,19 +19,7 @@ export interface NitroDataLayerOptions {
   database?: boolean;
 }
 
-function readFlag(options: NitroDataLayerOptions | undefined, name: keyof NitroDataLayerOptions): boolean {
-  const value = options?.[name];
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new TypeError(`instrumentNitro: \`options.${name}\` must be a boolean, got ${typeof value}`);
-  return value;
-}
-
-/** The layer options with defaults applied; throws a `TypeError` naming a bad option. */
-export function resolveNitroDataLayerOptions(options: NitroDataLayerOptions | undefined): Required<NitroDataLayerOptions> {
-  return { storage: readFlag(options, 'storage'), database: readFlag(options, 'database') };
-}
-
-/** Binds the layers the resolved options ask for. */
+/** Binds the layers the resolved options ask for (`resolveNitroOptions` checked them). */
 export function traceNitroDataLayers({ storage, database }: Required<NitroDataLayerOptions>): { unbind(): void } {
   const layers = [storage ? traceNitroStorage() : undefined, database ? traceNitroDatabase() : undefined];
   return {

@@ -8,8 +8,8 @@
  */
 import { startInactiveSpan } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
-import { bindTracingChannelToSpan } from '../../index';
-import type { ChannelBinding } from '../../index';
+import { bindTracingChannelToSpan } from '../../core/bind';
+import type { ChannelBinding } from '../../core/types';
 import { hasRecordingParent } from '../recording-parent';
 import { annotateSqlFailure } from '../sql/sql-error';
 import { readSqlOperationName, sanitizeSqlLiterals, truncateSqlText } from '../sql/sql-text';

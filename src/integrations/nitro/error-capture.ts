@@ -6,7 +6,7 @@
 import { captureException, withActiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import type { RequestState } from './request-state';
-import { NITRO_MECHANISM } from './span-attributes';
+import { NITRO_MECHANISM } from './spans';
 
 const reported = new WeakSet<object>();
 

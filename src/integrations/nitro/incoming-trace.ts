@@ -2,7 +2,7 @@
  * Reads the trace an incoming request continues: Sentry's `sentry-trace` + `baggage`, or else
  * W3C `traceparent` (translated into the `sentry-trace` form that `continueTrace` understands).
  */
-import type { IncomingRequest } from './payloads';
+import type { IncomingRequest } from './payload';
 
 /** Headers for `continueTrace`; both absent means "start a new trace". */
 export interface IncomingTrace {

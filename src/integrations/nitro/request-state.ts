@@ -4,7 +4,7 @@
  * request were already reported.
  */
 import type { Span } from '@sentry/core';
-import type { IncomingRequest } from './payloads';
+import type { IncomingRequest } from './payload';
 
 /** What we know about one request. */
 export interface RequestState {

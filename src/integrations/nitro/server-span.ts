@@ -9,17 +9,17 @@ import {
   getActiveSpan,
   getIsolationScope,
   getSpanStatusFromHttpCode,
-  spanToJSON,
   startInactiveSpan,
   startNewTrace,
   SPAN_STATUS_ERROR,
 } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
+import { spanOp } from '../../sentry-internals/span-json';
 import { readIncomingTrace } from './incoming-trace';
-import type { IncomingRequest } from './payloads';
+import type { IncomingRequest } from './payload';
 import { getRequestState, setRequestState } from './request-state';
 import type { RequestState } from './request-state';
-import { NAME_SOURCE_KEY, NITRO_ORIGIN, OP_HTTP_SERVER } from './span-attributes';
+import { NAME_SOURCE_KEY, NITRO_ORIGIN, OP_HTTP_SERVER } from './spans';
 
 const ownServerSpans = new WeakSet<Span>();
 
@@ -58,9 +58,7 @@ function methodOf(request: IncomingRequest): string {
 /** Whether `span` is an `http.server` span someone else made (not one of ours). */
 function isForeignServerSpan(span: Span): boolean {
   if (ownServerSpans.has(span)) return false;
-  const json = spanToJSON(span) as { op?: string; data?: Record<string, unknown>; attributes?: Record<string, unknown> };
-  const op = json.op ?? json.attributes?.['sentry.op'] ?? json.data?.['sentry.op'];
-  return op === OP_HTTP_SERVER;
+  return spanOp(span) === OP_HTTP_SERVER;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BindOptions } from '../../index';
+import type { BindOptions } from '../../core/types';
 
 /** A Redis client library: `'redis'` is node-redis (`redis` / `@redis/client` v6), `'ioredis'` is ioredis v6. */
 export type RedisClientName = 'redis' | 'ioredis';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bindTracingChannelToSpan } from '../../../src/index';
 import { attachRecorder } from '../../helpers/test-client';
 import { defineLifecycleSuite } from './lifecycle-suite';
-import { defineStoreShapeTest } from './store-shapes';
+import { defineStoreShapeTest } from '../sentry-internals/store-shapes';
 
 defineLifecycleSuite('@sentry/node with OpenTelemetry (enableOpenTelemetrySetup)', () => {
   Sentry.init({ dsn: 'http://public@127.0.0.1:9/1', tracesSampleRate: 1, defaultIntegrations: false, enableOpenTelemetrySetup: true });

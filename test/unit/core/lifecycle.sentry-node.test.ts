@@ -17,7 +17,7 @@ describe('@sentry/node strategy shape', () => {
   });
 });
 
-import { defineStoreShapeTest } from './store-shapes';
+import { defineStoreShapeTest } from '../sentry-internals/store-shapes';
 describe('@sentry/node default strategy: cheap scope-pair stores', () => {
   defineStoreShapeTest('pair');
 });

@@ -1,0 +1,67 @@
+/**
+ * Which calls are in flight. Per-call state, kept beside the publisher's payload (never on it): payload → first entry of the
+ * call, and span → its entry (for `enrichBoundSpan` from inside the call). The span → entry link
+ * is a symbol property on the span (spans are ours to annotate, payloads are not): a WeakMap
+ * keyed by spans that live until their root ends costs a GC-tracked ephemeron per call and keeps
+ * its peak table size; the WeakMap remains only for spans that refuse the property.
+ */
+import type { Span } from '@sentry/core';
+import { globalSlot } from './global-slot';
+import type { CallEntry } from './span-end';
+
+interface CallTables {
+  /** payload → first entry of its call. */
+  callEntries: WeakMap<object, CallEntry>;
+  /** span → the entry that made it, for spans that refuse the symbol property. */
+  spanEntries: WeakMap<object, CallEntry>;
+}
+
+// Process-wide: a call started through one copy of this package may end through another's hub.
+const { callEntries, spanEntries } = globalSlot<CallTables>('calls', () => ({ callEntries: new WeakMap(), spanEntries: new WeakMap() }));
+const SPAN_ENTRY = Symbol.for('tracing-channel-span.span-entry.v1');
+
+type Annotated = { [SPAN_ENTRY]?: CallEntry };
+
+function linkSpan(entry: CallEntry): void {
+  try {
+    (entry.span as Annotated)[SPAN_ENTRY] = entry;
+  } catch {
+    spanEntries.set(entry.span, entry); // a frozen or hostile span object
+  }
+}
+
+/** Records the entries a traced call made (head first, in binding order). */
+export function recordCall(data: object, head: CallEntry): void {
+  callEntries.set(data, head);
+  linkSpan(head);
+  for (let entry = head.next; entry; entry = entry.next) linkSpan(entry);
+}
+
+/**
+ * Forgets an earlier call's entries when `data` is reused for a call that made no span: the new
+ * call's events must not end (or restore the context of) the earlier call's spans.
+ */
+export function forgetCall(data: object): void {
+  callEntries.delete(data);
+}
+
+/** The first entry of the call that `data` is the payload of. */
+export function entriesOf(data: unknown): CallEntry | undefined {
+  return typeof data === 'object' && data !== null ? callEntries.get(data) : undefined;
+}
+
+/** The entry a binding made for `span`, if a binding made it. */
+export function entryOfSpan(span: Span | undefined): CallEntry | undefined {
+  if (!span) return undefined;
+  return (span as Annotated)[SPAN_ENTRY] ?? spanEntries.get(span);
+}
+
+/**
+ * The innermost span any binding made for that payload (the last binding's span), or `undefined`.
+ * Works from subscribers, `beforeSpanEnd`, or any code holding the payload.
+ */
+export function getBoundSpan(data: object): Span | undefined {
+  let last: CallEntry | undefined;
+  for (let entry = entriesOf(data); entry; entry = entry.next) last = entry;
+  return last?.span;
+}

@@ -1,0 +1,195 @@
+/**
+ * Where a span ends. The end rule of SPEC §2 rule 2 (which event completes a call: `end` when the
+ * payload has its own `error` or a non-thenable `result`, else `asyncEnd`), and the per-call state
+ * machine: one `CallEntry` per (traced call, binding that made a span), ending its span exactly
+ * once: at completion, through a deferred `end()`, or at the defer deadline.
+ */
+import { captureException } from '@sentry/core';
+import type { Span } from '@sentry/core';
+import { guard, logDebug } from './guard';
+import { markSpanDeadlineExceeded, markSpanError } from './span-error';
+import type { BindingRecord, BindOptions } from './types';
+
+const OPEN = 0;
+const DEFERRING = 1;
+const DEFERRED = 2;
+const ENDED = 3;
+
+const DEFAULT_HINT = { mechanism: { type: 'auto.diagnostic_channels.bind_span', handled: false } } as const;
+
+// One-line adapters: `guard` takes the function and its arguments separately, so that calling user
+// code on the event path allocates no closure per call.
+function callDeferSpanEnd(
+  defer: NonNullable<BindOptions<object>['deferSpanEnd']>,
+  args: { span: Span; data: object; end: (error?: unknown) => void },
+): boolean {
+  return defer(args) === true;
+}
+
+function callBeforeSpanEnd(before: NonNullable<BindOptions<object>['beforeSpanEnd']>, span: Span, data: object): void {
+  before(span, data);
+}
+
+function callCaptureHint(fn: (error: unknown) => unknown, error: unknown): unknown {
+  return fn(error);
+}
+
+/** A span one binding made for one traced call, and where that span is in its lifecycle. */
+export class CallEntry {
+  /** The next binding's entry for the same call (bindings nest in order). */
+  next: CallEntry | undefined = undefined;
+  /** The caller's store, kept on the first entry of a call (restored for callbacks). */
+  callerStore: unknown = undefined;
+  /** Which strategy `callerStore` came from; a store is never handed to another strategy. */
+  origin: unknown = undefined;
+  private _phase = OPEN;
+  private _captured = false;
+  private _errorMarked = false;
+  private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(
+    readonly binding: BindingRecord,
+    readonly span: Span,
+  ) {}
+
+  /** Whether the span is still open (not ended, possibly deferred). */
+  get isOpen(): boolean {
+    return this._phase !== ENDED;
+  }
+
+  /** `error` event, or an error handed to a deferred `end`: status now, capture at most once. */
+  markError(error: unknown): void {
+    if (this._phase === ENDED || !this.binding.lifecycle) return;
+    this._errorMarked = true;
+    try {
+      markSpanError(this.span, error);
+    } catch (e) {
+      logDebug('could not mark the span as failed', e);
+    }
+    const capture = this.binding.lifecycle?.captureError;
+    if (!capture || this._captured) return;
+    this._captured = true;
+    let hint: unknown = DEFAULT_HINT;
+    if (typeof capture === 'function') {
+      const custom = guard('captureError', callCaptureHint, capture, error);
+      if (custom !== undefined) hint = custom;
+    }
+    try {
+      captureException(error, hint as typeof DEFAULT_HINT);
+    } catch (e) {
+      logDebug('captureException threw', e);
+    }
+  }
+
+  /** The call completed (sync end, settled promise, callback called). Ends or defers the span. */
+  complete(data: object, hasError: boolean, error: unknown): void {
+    if (this._phase !== OPEN) return;
+    const options = this.binding.lifecycle;
+    if (!options) return;
+    if (hasError && !this._errorMarked) this.markError(error);
+    const defer = options.deferSpanEnd;
+    if (defer) {
+      this._phase = DEFERRING;
+      const end = (error?: unknown): void => this._endDeferred(data, error);
+      const deferred = guard('deferSpanEnd', callDeferSpanEnd, defer, { span: this.span, data, end });
+      if (this._phase === ENDED) return; // ended synchronously from inside deferSpanEnd
+      if (deferred === true) {
+        this._phase = DEFERRED;
+        this.binding.onSettled();
+        this._armDeadline(data);
+        return;
+      }
+      this._phase = OPEN;
+    }
+    this._end(data);
+  }
+
+  private _endDeferred(data: object, error: unknown): void {
+    if (this._phase !== DEFERRED && this._phase !== DEFERRING) return;
+    if (error !== undefined) this.markError(error);
+    this._end(data);
+  }
+
+  private _armDeadline(data: object): void {
+    const ms = this.binding.deferTimeoutMs;
+    const timer = setTimeout(() => {
+      this._timer = undefined;
+      if (this._phase !== DEFERRED) return;
+      try {
+        markSpanDeadlineExceeded(this.span);
+      } catch (e) {
+        logDebug('could not mark the deadline on the span', e);
+      }
+      this._end(data);
+    }, ms);
+    timer.unref?.();
+    this._timer = timer;
+  }
+
+  private _end(data: object): void {
+    const wasOpen = this._phase === OPEN || this._phase === DEFERRING;
+    this._phase = ENDED;
+    if (this._timer !== undefined) {
+      clearTimeout(this._timer);
+      this._timer = undefined;
+    }
+    const before = this.binding.lifecycle?.beforeSpanEnd;
+    if (before) guard('beforeSpanEnd', callBeforeSpanEnd, before, this.span, data);
+    try {
+      this.span.end();
+    } catch (e) {
+      logDebug('span.end() threw', e);
+    }
+    if (wasOpen) this.binding.onSettled();
+  }
+}
+
+function hasOwn(data: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(data, key);
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function completeChain(entry: CallEntry, data: object, hasError: boolean, error: unknown): void {
+  // innermost span first: a child ends before its parent
+  if (entry.next) completeChain(entry.next, data, hasError, error);
+  entry.complete(data, hasError, error);
+}
+
+/** `end`: the call completed synchronously when the payload has `error` or a non-thenable `result`. */
+export function endOnEnd(head: CallEntry, data: object): void {
+  if (hasOwn(data, 'error')) {
+    completeChain(head, data, true, (data as { error?: unknown }).error);
+  } else if (hasOwn(data, 'result') && !isThenable((data as { result?: unknown }).result)) {
+    completeChain(head, data, false, undefined);
+  }
+}
+
+/** `asyncEnd`: the promise settled or the callback was called; `error` says how. */
+export function endOnAsyncEnd(head: CallEntry, data: object): void {
+  let hasError = false;
+  let error: unknown;
+  try {
+    hasError = hasOwn(data, 'error');
+    if (hasError) error = (data as { error?: unknown }).error;
+  } catch {
+    hasError = false;
+  }
+  completeChain(head, data, hasError, error);
+}
+
+/** `error`: every open span of the call gets error status now (and a capture, once). */
+export function markOnError(head: CallEntry, data: object): void {
+  let error: unknown;
+  try {
+    error = (data as { error?: unknown }).error;
+  } catch {
+    error = undefined;
+  }
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) entry.markError(error);
+}

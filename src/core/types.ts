@@ -1,0 +1,55 @@
+/** The public types of the core binding, and the record a binding keeps on its channel's hub. */
+import type { TracingChannel } from 'node:diagnostics_channel';
+import type { ExclusiveEventHintOrCaptureContext, Span } from '@sentry/core';
+
+/** Options of {@link bindTracingChannelToSpan}. Every callback is guarded: a throw is logged, never re-thrown. */
+export interface BindOptions<TData extends object = object> {
+  /**
+   * Runs once per traced call, right before its span ends, with the span still open and
+   * `data.result` / `data.error` in place. Use it to set attributes that depend on the outcome.
+   */
+  beforeSpanEnd?: (span: Span, data: TData) => void;
+  /**
+   * Report errors of the traced call to Sentry, at most once per call. `true` captures with
+   * `{ mechanism: { type: 'auto.diagnostic_channels.bind_span', handled: false } }`; a function
+   * returns the hint for that error. Default `false`: the span is still marked as failed.
+   */
+  captureError?: boolean | ((error: unknown) => ExclusiveEventHintOrCaptureContext);
+  /**
+   * Called when the traced call completed. Return `true` to end the span yourself later through
+   * `end()` / `end(error)` (idempotent), e.g. when a returned stream is consumed. Spans not ended
+   * within `deferTimeoutMs` end with error status `deadline_exceeded`.
+   */
+  deferSpanEnd?: (args: { span: Span; data: TData; end: (error?: unknown) => void }) => boolean;
+  /** How long a deferred span may stay open, in milliseconds. Default 300000 (5 minutes). */
+  deferTimeoutMs?: number;
+}
+
+/** The handle returned by {@link bindTracingChannelToSpan} and {@link bindSpanToChannelStore}. */
+export interface ChannelBinding<TData extends object = object> extends Disposable {
+  /** The tracing channel this binding listens to. */
+  channel: TracingChannel<TData>;
+  /**
+   * The span this binding made for that payload, from `start` until that span has ended
+   * (including `beforeSpanEnd` and the final event's subscribers); afterwards it may answer
+   * `undefined`.
+   */
+  getSpan(data: TData): Span | undefined;
+  /** Stops making spans (idempotent). Spans already started still end when their calls complete. */
+  unbind(): void;
+}
+
+/** A `getSpan` callback: returns the span for one traced call, or `undefined` for none. */
+export type GetSpan<TData extends object = object> = (data: TData) => Span | undefined;
+
+/** One binding's registration on a channel, shared by all its calls (internal). */
+export interface BindingRecord {
+  readonly getSpan: (data: object) => unknown;
+  /** Absent for context-only bindings (`bindSpanToChannelStore`): they never end spans. */
+  readonly lifecycle: BindOptions<object> | undefined;
+  readonly deferTimeoutMs: number;
+  /** False once unbound: no more `getSpan` calls. */
+  active: boolean;
+  /** Called when one of this binding's spans leaves the waiting phase (for hub bookkeeping). */
+  readonly onSettled: () => void;
+}
