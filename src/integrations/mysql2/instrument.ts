@@ -84,7 +84,8 @@ export function instrumentMysql2(options?: Mysql2InstrumentationOptions): Mysql2
   const takeover: SentryTakeover = takeOverChannelsFromSentry({
     who: 'instrumentMysql2()',
     integration: 'Mysql2',
-    channels: Object.values(MYSQL2_TRACING_CHANNELS),
+    // only the channels bound here: with `connectSpans: false` Sentry's connect spans stay its own
+    channels: resolved.connectSpans ? Object.values(MYSQL2_TRACING_CHANNELS) : [MYSQL2_TRACING_CHANNELS.query, MYSQL2_TRACING_CHANNELS.execute],
     rebind() {
       unbindAll();
       bindings = bindAll(resolved);
