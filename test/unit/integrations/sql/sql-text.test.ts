@@ -14,6 +14,8 @@ describe('sanitizeSqlLiterals', () => {
     ["UPDATE t SET at = '2020-01-01 00:00:00.000' WHERE id = 7", 'UPDATE t SET at = ? WHERE id = ?'],
     ['SELECT `weird``name` FROM t9', 'SELECT `weird``name` FROM t9'],
     ["SELECT 'unterminated", 'SELECT ?'],
+    ['SELECT a-1, (-2), x - -3, 1.5e-3, .5, t.1col, 2nd FROM t', 'SELECT a-?, (?), x - ?, ?, ?, t.1col, 2nd FROM t'],
+    ["SELECT 1 # 'hash comment'\n, @v1", "SELECT ? # 'hash comment'\n, @v1"],
   ])('%j becomes %j', (input, expected) => {
     expect(sanitizeSqlLiterals(input)).toBe(expected);
   });
