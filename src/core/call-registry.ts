@@ -7,6 +7,7 @@
  */
 import type { Span } from '@sentry/core';
 import { globalSlot } from './global-slot';
+import { logDebug } from './guard';
 import type { CallEntry } from './span-end';
 
 interface CallTables {
@@ -43,6 +44,35 @@ export function recordCall(data: object, head: CallEntry): void {
  */
 export function forgetCall(data: object): void {
   callEntries.delete(data);
+}
+
+/**
+ * Rule 13: calls whose payload was collected before they completed. The held value is the call's
+ * first entry, which never references the payload (a held value that did would keep it alive).
+ */
+const unfinished =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<CallEntry>(endUnfinishedCall) : undefined;
+
+function endUnfinishedCall(head: CallEntry): void {
+  let ended = 0;
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) if (entry.abandon(head.lastEventAt)) ended++;
+  if (ended > 0) {
+    logDebug(`a traced call never completed and its payload was garbage collected: ${ended} span(s) ended with status "incomplete"`);
+  }
+}
+
+/** Ends the call's waiting spans as `incomplete` if `data` is collected before the call completes. */
+export function watchUnfinished(data: object, head: CallEntry): void {
+  if (!unfinished) return;
+  unfinished.register(data, head, head);
+  head.watched = true;
+}
+
+/** The call completed: nothing left to end when its payload goes. */
+export function unwatchUnfinished(head: CallEntry): void {
+  if (!head.watched) return;
+  head.watched = false;
+  unfinished!.unregister(head);
 }
 
 /** The first entry of the call that `data` is the payload of. */

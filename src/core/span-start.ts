@@ -7,7 +7,8 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@sentry/core';
 import { currentStore, NO_STORE, storeWithSpan, type MakeStore } from '../context/active-store';
 import { pollStrategy } from '../context/strategy-watch';
-import { forgetCall, recordCall } from './call-registry';
+import { getActiveSpan } from '@sentry/core';
+import { forgetCall, recordCall, watchUnfinished } from './call-registry';
 import { guard, logDebug } from './guard';
 import { CallEntry } from './span-end';
 import type { BindingRecord } from './types';
@@ -31,6 +32,25 @@ function callGetSpan(binding: BindingRecord, data: object): unknown {
   return binding.getSpan(data);
 }
 
+/** Whether `span` is known not to record (an unsampled or ignored span). */
+function isNonRecording(span: Span | undefined): boolean {
+  if (span === undefined) return false;
+  try {
+    return span.isRecording() === false;
+  } catch {
+    return false;
+  }
+}
+
+/** The caller's active span (read once per call, only when a rule-14 check needs it). */
+function callerSpan(): Span | undefined {
+  try {
+    return getActiveSpan();
+  } catch {
+    return undefined;
+  }
+}
+
 function isSpan(value: unknown): value is Span {
   return (
     typeof value === 'object' &&
@@ -52,9 +72,16 @@ export function startCall(host: StartHost, data: object): unknown {
   let tail: CallEntry | undefined;
   let store: unknown = caller;
   let activated = false;
+  let lifecycle = false;
+  // the span active where the next binding runs: the caller's (read lazily), then each activated one
+  let active: Span | undefined | null = null;
   for (let i = 0; i < bindings.length; i++) {
     const binding = bindings[i]!;
     if (!binding.active) continue;
+    if (binding.sampledOnly) {
+      if (active === null) active = callerSpan();
+      if (isNonRecording(active)) continue; // rule 14: an unsampled trace costs no getSpan
+    }
     // Once an earlier binding's span is active, later bindings run `getSpan` inside that store:
     // Node enters the transform's result only after the transform returns, so without this
     // `startInactiveSpan` in a later `getSpan` would parent to the caller's span, not the
@@ -68,15 +95,24 @@ export function startCall(host: StartHost, data: object): unknown {
       continue;
     }
     const entry = new CallEntry(binding, span);
-    if (binding.lifecycle) host.entryOpened();
+    if (binding.lifecycle) {
+      lifecycle = true;
+      host.entryOpened();
+    }
     if (tail) tail.next = entry;
     else head = entry;
     tail = entry;
     if (makeStore === undefined) continue;
+    if (isNonRecording(span)) {
+      // rule 14: a non-recording span under a non-recording parent changes nothing downstream
+      if (active === null) active = callerSpan();
+      if (isNonRecording(active)) continue;
+    }
     const next = activated ? storage!.run(store, storeWithSpan, makeStore, span) : storeWithSpan(makeStore, span);
     if (next !== NO_STORE) {
       store = next;
       activated = true;
+      active = span;
     }
   }
   if (!head) {
@@ -87,5 +123,6 @@ export function startCall(host: StartHost, data: object): unknown {
   head.origin = host.origin;
   host.callStarted();
   recordCall(data, head);
+  if (lifecycle) watchUnfinished(data, head);
   return store;
 }

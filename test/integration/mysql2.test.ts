@@ -4,7 +4,7 @@
  * recording every span that ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getActiveSpan, spanToJSON, startSpan, type Span } from '@sentry/core';
+import { SentryNonRecordingSpan, getActiveSpan, spanToJSON, startSpan, withActiveSpan, type Span } from '@sentry/core';
 import mysql from 'mysql2';
 import { setScopePairAsyncContextStrategy } from '../../src/index';
 import { instrumentMysql2 } from '../../src/mysql2';
@@ -216,6 +216,19 @@ describe.skipIf(skip)('instrumentMysql2 with a real MariaDB', () => {
     const { rows } = await query(conn, 'SELECT 5 AS five');
     expect(rows).toEqual([{ five: 5 }]);
     expect(recorder.ended).toHaveLength(0);
+  });
+
+  it('traceCallback under an unsampled trace (sampledOnly): no span, the callback keeps the unsampled span active', async () => {
+    const unsampled = new SentryNonRecordingSpan();
+    const pool = mysql.createPool({ ...config(), connectionLimit: 1 });
+    try {
+      const { rows, active } = await withActiveSpan(unsampled, () => query(pool, 'SELECT 6 AS six'));
+      expect(rows).toEqual([{ six: 6 }]);
+      expect(active).toBe(unsampled);
+      expect(recorder.ended).toHaveLength(0);
+    } finally {
+      await pool.promise().end();
+    }
   });
 
   it('requireParentSpan false and connectSpans false: a root statement span, no connect spans', async () => {

@@ -26,7 +26,7 @@ const slot = globalSlot('mysql2', (): { current: Mysql2Instrumentation | undefin
 
 function bindAll(options: ResolvedMysql2Options): ChannelBinding<Mysql2Payload>[] {
   const { requireParentSpan, connectSpans } = options;
-  const lifecycle = { beforeSpanEnd: annotateSqlFailure, captureError: false };
+  const lifecycle = { beforeSpanEnd: annotateSqlFailure, captureError: false, sampledOnly: true };
   const bindings = [
     bindTracingChannelToSpan<Mysql2Payload>(MYSQL2_TRACING_CHANNELS.query, (data) => startStatementSpan('query', data, requireParentSpan), lifecycle),
     bindTracingChannelToSpan<Mysql2Payload>(MYSQL2_TRACING_CHANNELS.execute, (data) => startStatementSpan('execute', data, requireParentSpan), lifecycle),

@@ -56,6 +56,7 @@ function startQuerySpan(data: Db0Payload): Span | undefined {
 export function traceNitroDatabase(): { unbind(): void } {
   const binding: ChannelBinding<Db0Payload> = bindTracingChannelToSpan<Db0Payload>('db0.query', startQuerySpan, {
     beforeSpanEnd: annotateSqlFailure,
+    sampledOnly: true,
   });
   return { unbind: () => binding.unbind() };
 }

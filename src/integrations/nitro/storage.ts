@@ -79,6 +79,7 @@ function bindStorageMethods(): ChannelBinding<StoragePayload>[] {
   return (Object.keys(STORAGE_METHOD_OPS) as StorageMethod[]).map((method) =>
     bindTracingChannelToSpan<StoragePayload>(`unstorage.${method}`, (data) => startStorageSpan(method, data), {
       beforeSpanEnd: (span, data) => annotateStorageOutcome(method, span, data),
+      sampledOnly: true,
     }),
   );
 }
