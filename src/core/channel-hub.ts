@@ -23,6 +23,26 @@ type Storage = AsyncLocalStorage<unknown>;
 // must share its one transform.
 const hubs = globalSlot('hubs', () => new WeakMap<object, ChannelHub>());
 
+/**
+ * Marks the store transforms of every hub (of every copy of this package), so that
+ * `integrations/sentry-overlap.ts` can tell a foreign `bindStore` on the same storage from ours.
+ */
+const HUB_TRANSFORM = Symbol.for('tracing-channel-span.hub-transform');
+
+/** Whether `fn` is a store transform some hub of this package bound. */
+export function isHubTransform(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as unknown as Record<symbol, unknown>)[HUB_TRANSFORM] === true;
+}
+
+/**
+ * Binds the hub's transforms of `channel` again, after someone else bound the same storage over
+ * them (the last `bindStore` wins). Where the hub has no `asyncStart` transform yet, a foreign one
+ * is removed. Returns whether a hub of `channel` holds a storage.
+ */
+export function reassertChannelStores(channel: AnyChannel): boolean {
+  return hubs.get(channel.start)?.reassertStores() ?? false;
+}
+
 /** Runs an end handler; nothing thrown there may reach the publisher. */
 function route(what: string, handler: (head: CallEntry, data: object) => void, data: object): void {
   try {
@@ -85,7 +105,9 @@ export class ChannelHub implements StartHost {
   };
   private readonly _onStrategy = (view: StrategyView): void => this._attach(view);
 
-  private constructor(readonly channel: AnyChannel) {}
+  private constructor(readonly channel: AnyChannel) {
+    for (const fn of [this._transform, this._restore]) Object.defineProperty(fn, HUB_TRANSFORM, { value: true });
+  }
 
   /** The hub of `channel`, created on first use. */
   static of(channel: AnyChannel): ChannelHub {
@@ -147,6 +169,20 @@ export class ChannelHub implements StartHost {
         logDebug('could not subscribe to the channel', error);
       }
     }
+  }
+
+  /** See {@link reassertChannelStores}. */
+  reassertStores(): boolean {
+    const storage = this.storage;
+    if (!storage) return false;
+    try {
+      this.channel.start.bindStore(storage as never, this._transform as never);
+      if (this._restoreBound) this.channel.asyncStart.bindStore(storage as never, this._restore as never);
+      else this.channel.asyncStart.unbindStore(storage as never);
+    } catch (error) {
+      logDebug('could not bind the channel store again', error);
+    }
+    return true;
   }
 
   /** (Re)binds the start transform to the storage of the strategy in force. */

@@ -10,3 +10,9 @@ export function spanOp(span: Span): unknown {
   const json = spanToJSON(span) as { op?: string; data?: Record<string, unknown>; attributes?: Record<string, unknown> };
   return json.op ?? json.attributes?.['sentry.op'] ?? json.data?.['sentry.op'];
 }
+
+/** One attribute of the span, wherever this version of `spanToJSON` puts attributes. */
+export function spanAttribute(span: Span, key: string): unknown {
+  const json = spanToJSON(span) as { data?: Record<string, unknown>; attributes?: Record<string, unknown> };
+  return (json.attributes ?? json.data)?.[key];
+}

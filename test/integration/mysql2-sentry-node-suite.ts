@@ -18,8 +18,13 @@ function attr(span: any, key: string): unknown {
 
 const OURS = 'auto.db.mysql2.tracing_channel_span';
 
-/** `order`: whether `instrumentMysql2()` runs after `Sentry.init` or before it. */
-export function mysql2SentryNodeSuite(order: 'after-init' | 'before-init'): void {
+const SENTRY_ORIGIN = 'auto.db.mysql2.native_channel';
+
+/**
+ * `order`: whether `instrumentMysql2()` runs after `Sentry.init` or before it; `'stand-down'`:
+ * after it, with `onSentryIntegration: 'stand-down'` (Sentry's spans, ours none).
+ */
+export function mysql2SentryNodeSuite(order: 'after-init' | 'before-init' | 'stand-down'): void {
   const skip = skipWithoutMariadbServer(`mysql2 @sentry/node defaults (${order})`);
 
   describe.skipIf(skip)(`instrumentMysql2 ${order} Sentry.init with the default integrations`, () => {
@@ -35,6 +40,7 @@ export function mysql2SentryNodeSuite(order: 'after-init' | 'before-init'): void
       if (order === 'before-init') instrumentation = instrumentMysql2();
       Sentry.init({ dsn: receiver.dsn, tracesSampleRate: 1 });
       if (order === 'after-init') instrumentation = instrumentMysql2();
+      if (order === 'stand-down') instrumentation = instrumentMysql2({ onSentryIntegration: 'stand-down' });
       pool = mysql.createPool({ host: server.host, port: server.port, user: server.user, database: server.database, connectionLimit: 2 });
     });
 
@@ -51,7 +57,7 @@ export function mysql2SentryNodeSuite(order: 'after-init' | 'before-init'): void
       expect(Sentry.getClient()?.getIntegrationByName('Mysql2')).toBeDefined();
     });
 
-    it('traceCallback ok: one span per statement, from a known owner, without the bound values', async () => {
+    it('traceCallback ok: one span per statement from the owner in force, without the bound values; one warning', async () => {
       const traceIds: string[] = [];
       const requestIds: string[] = [];
       for (let i = 0; i < 6; i++) {
@@ -76,10 +82,11 @@ export function mysql2SentryNodeSuite(order: 'after-init' | 'before-init'): void
         expect(statements[0].parent_span_id).toBe(requestIds[i]);
         origins.push(attr(statements[0], 'sentry.origin'));
       });
-      // after the first statement (which Sentry's transform may still own when it bound last), ours
-      expect(origins.slice(1)).toEqual(Array(5).fill(OURS));
+      expect(origins).toEqual(Array(6).fill(order === 'stand-down' ? SENTRY_ORIGIN : OURS));
+      expect(instrumentation.owner).toBe(order === 'stand-down' ? 'sentry' : 'ours');
+      if (order === 'stand-down') return;
       const ours = receiver.spans().filter((s) => attr(s, 'sentry.origin') === OURS && attr(s, 'db.query.text') !== undefined);
-      expect(ours.length).toBeGreaterThanOrEqual(5);
+      expect(ours).toHaveLength(6);
       for (const span of ours) expect(attr(span, 'db.query.text')).toBe('SELECT ? AS v');
       expect(JSON.stringify(ours)).not.toContain('secret-');
       const warnings = warn.mock.calls.filter((c) => String(c[0]).includes("Sentry's own `Mysql2` integration"));

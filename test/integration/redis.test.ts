@@ -349,13 +349,24 @@ describe.skipIf(skip)('instrumentRedis with a real redis-server', () => {
       expect(spans[0]!.parent_span_id).toBeUndefined();
     });
 
-    it('setup twice: one span per command, and the same handle', async () => {
+    it('setup twice with the same options: one span per command, and the same handle', async () => {
       instrumentation = instrumentRedis();
-      const again = instrumentRedis({ requireParentSpan: false });
-      expect(again).toBe(instrumentation);
-      expect(again.options.requireParentSpan).toBe(true);
+      expect(instrumentRedis({ requireParentSpan: true })).toBe(instrumentation);
       await startSpan({ name: 'request' }, () => conn.get('k'));
       expect(spansNamed('GET')).toHaveLength(1);
+    });
+
+    it('setup twice with other options: rebound with the new ones, one span per command', async () => {
+      const first = instrumentRedis();
+      instrumentation = instrumentRedis({ requireParentSpan: false });
+      expect(instrumentation).not.toBe(first);
+      expect(instrumentation.options.requireParentSpan).toBe(false);
+      await conn.get('k'); // no parent: a root span only under the new options
+      await startSpan({ name: 'request' }, () => conn.get('k'));
+      expect(spansNamed('GET')).toHaveLength(2);
+      first.unbind(); // the replaced handle is already unbound: this changes nothing
+      await conn.get('k');
+      expect(spansNamed('GET')).toHaveLength(3);
     });
 
     it('setup from a second copy of the module: same handle, one span per command', async () => {

@@ -5,7 +5,8 @@ import { startInactiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { bindSpanToChannelStore, bindTracingChannelToSpan } from '../../core/bind';
 import { globalSlot } from '../../core/global-slot';
-import { guard } from '../../core/guard';
+import { guard, logDebug } from '../../core/guard';
+import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
 import { definedOnly } from './attribute-values';
 import { AiCallRegistry } from './call-registry';
 import { AI_TELEMETRY_CHANNEL } from './channels';
@@ -19,13 +20,17 @@ import { registerTelemetryHooks } from './telemetry-hooks';
 
 /** The handle returned by {@link instrumentAiSdk}. */
 export interface AiSdkInstrumentation extends Disposable {
+  /** Who makes the AI SDK spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `VercelAI` integration. */
+  readonly owner: SentryOverlapOwner;
   /** Stops making spans (idempotent). Spans already started still end when their calls complete. */
   unbind(): void;
 }
 
 const ORIGIN = 'auto.diagnostic_channels.ai';
 /** One instrumentation per process, also across the ESM and CommonJS builds of this package. */
-const slot = globalSlot('ai', (): { current: AiSdkInstrumentation | undefined } => ({ current: undefined }));
+const slot = globalSlot('ai-instrumentation', (): { current: { handle: AiSdkInstrumentation; key: string } | undefined } => ({
+  current: undefined,
+}));
 
 type Subscription = { unsubscribe(listener: (message: unknown) => void): unknown };
 
@@ -149,6 +154,7 @@ function createInstrumentation(options: ReturnType<typeof resolveAiSdkOptions>):
     beforeSpanEnd,
     deferSpanEnd,
     deferTimeoutMs: streamTimeoutMs,
+    sampledOnly: true,
   });
   const streamBinding = bindSpanToChannelStore<AiTelemetryMessage>(AI_TELEMETRY_CHANNEL, getStreamSpan);
   const asyncEnd = guard('ai: subscribing to call ends', subscribeAsyncEnd, binding.channel?.asyncEnd, onAsyncEnd);
@@ -162,12 +168,12 @@ function createInstrumentation(options: ReturnType<typeof resolveAiSdkOptions>):
   }
 
   const handle: AiSdkInstrumentation = {
+    owner: 'ours',
     unbind(): void {
       if (!bound) return;
       bound = false;
       binding.unbind();
       streamBinding.unbind();
-      if (slot.current === handle) slot.current = undefined;
       detachWhenIdle();
     },
     [Symbol.dispose](): void {
@@ -186,18 +192,41 @@ function createInstrumentation(options: ReturnType<typeof resolveAiSdkOptions>):
  * calls end when their stream has been consumed or has failed. Prompts and outputs are recorded
  * only with `recordInputs` / `recordOutputs`.
  *
- * Idempotent: while an instrumentation is active, calling this again returns the same handle
- * (the first call's options stay in effect; `unbind()` first to change them). Needs no import of
- * `ai`: the AI SDK publishes only while somebody listens, so calling this is what turns it on.
- * Throws a `TypeError` naming the option for an option of the wrong kind; never throws afterwards.
- * Do not combine it with another AI SDK tracing integration (such as Sentry's
- * `vercelAIIntegration`) unless you want every call traced twice.
+ * Idempotent: calling this again with the same options returns the same handle; with other
+ * options it rebinds with the new ones (a debug line says so). Needs no import of `ai`: the AI SDK
+ * publishes only while somebody listens, so calling this is what turns it on. Throws a `TypeError`
+ * naming the option for an option of the wrong kind; never throws afterwards. Next to Sentry's own
+ * `vercelAIIntegration` each call is still traced once: see `onSentryIntegration`.
  */
 export function instrumentAiSdk(options?: AiSdkInstrumentationOptions): AiSdkInstrumentation {
   const resolved = resolveAiSdkOptions(options);
+  const key = JSON.stringify(resolved);
   const existing = slot.current;
-  if (existing) return existing;
-  const handle = createInstrumentation(resolved);
-  slot.current = handle;
+  if (existing) {
+    if (existing.key === key) return existing.handle;
+    logDebug('instrumentAiSdk: called again with other options; rebinding with the new ones');
+    existing.handle.unbind();
+  }
+  let inner: AiSdkInstrumentation | undefined;
+  const overlap = arbitrateSentryOverlap(
+    { integration: 'instrumentAiSdk', sentryIntegrations: ['VercelAI'], channels: [AI_TELEMETRY_CHANNEL], policy: resolved.onSentryIntegration },
+    { bind: () => void (inner = createInstrumentation(resolved)), unbind: () => inner?.unbind() },
+  );
+  let unbound = false;
+  const handle: AiSdkInstrumentation = {
+    get owner() {
+      return overlap.owner;
+    },
+    unbind(): void {
+      if (unbound) return;
+      unbound = true;
+      overlap.unbind();
+      if (slot.current?.handle === handle) slot.current = undefined;
+    },
+    [Symbol.dispose](): void {
+      handle.unbind();
+    },
+  };
+  slot.current = { handle, key };
   return handle;
 }

@@ -1,4 +1,5 @@
 /** The options of `instrumentAiSdk()`, checked at setup. */
+import { resolveSentryOverlapPolicy, type SentryOverlapPolicy } from '../sentry-overlap';
 
 /** Options of {@link instrumentAiSdk}. */
 export interface AiSdkInstrumentationOptions {
@@ -20,6 +21,12 @@ export interface AiSdkInstrumentationOptions {
    * nobody reads never finishes, so this is what eventually ends its spans.
    */
   streamTimeoutMs?: number;
+  /**
+   * When Sentry's own `VercelAI` integration (a default of `@sentry/node` 11 with tracing on)
+   * traces `ai:telemetry` too: `'take-over'` (default) makes these spans and Sentry's none;
+   * `'stand-down'` leaves the AI SDK to Sentry's. One `console.warn` says which.
+   */
+  onSentryIntegration?: SentryOverlapPolicy;
 }
 
 /** The options in force, defaults applied. */
@@ -27,6 +34,7 @@ export interface ResolvedAiSdkOptions {
   readonly recordInputs: boolean;
   readonly recordOutputs: boolean;
   readonly streamTimeoutMs: number;
+  readonly onSentryIntegration: SentryOverlapPolicy;
 }
 
 const DEFAULT_STREAM_TIMEOUT_MS = 300_000;
@@ -42,7 +50,9 @@ function flag(options: AiSdkInstrumentationOptions, key: 'recordInputs' | 'recor
 
 /** Applies defaults; throws a `TypeError` naming the option for a value of the wrong kind. */
 export function resolveAiSdkOptions(options: AiSdkInstrumentationOptions | undefined): ResolvedAiSdkOptions {
-  if (options === undefined) return { recordInputs: false, recordOutputs: false, streamTimeoutMs: DEFAULT_STREAM_TIMEOUT_MS };
+  if (options === undefined) {
+    return { recordInputs: false, recordOutputs: false, streamTimeoutMs: DEFAULT_STREAM_TIMEOUT_MS, onSentryIntegration: 'take-over' };
+  }
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`instrumentAiSdk: \`options\` must be an object, got ${options === null ? 'null' : typeof options}`);
   }
@@ -54,5 +64,6 @@ export function resolveAiSdkOptions(options: AiSdkInstrumentationOptions | undef
     recordInputs: flag(options, 'recordInputs'),
     recordOutputs: flag(options, 'recordOutputs'),
     streamTimeoutMs: Math.min(timeout ?? DEFAULT_STREAM_TIMEOUT_MS, MAX_TIMER_MS),
+    onSentryIntegration: resolveSentryOverlapPolicy('instrumentAiSdk', options.onSentryIntegration),
   };
 }

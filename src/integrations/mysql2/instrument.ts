@@ -3,7 +3,7 @@ import { bindTracingChannelToSpan } from '../../core/bind';
 import { globalSlot } from '../../core/global-slot';
 import { logDebug } from '../../core/guard';
 import type { ChannelBinding } from '../../core/types';
-import { takeOverChannelsFromSentry, type SentryTakeover } from '../sentry-channel-takeover';
+import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
 import { resolveMysql2Options, type Mysql2InstrumentationOptions, type ResolvedMysql2Options } from './options';
 import { annotateSqlFailure } from '../sql/sql-error';
 import { MYSQL2_TRACING_CHANNELS } from './channels';
@@ -14,6 +14,8 @@ import { startConnectSpan, startStatementSpan } from './spans';
 export interface Mysql2Instrumentation extends Disposable {
   /** The options in force, defaults applied. */
   readonly options: Readonly<ResolvedMysql2Options>;
+  /** Who makes the mysql2 spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `Mysql2` integration. */
+  readonly owner: SentryOverlapOwner;
   /**
    * Stops making mysql2 spans (idempotent). Spans already started still end when their calls
    * complete. Afterwards `instrumentMysql2()` may be called again, with other options.
@@ -56,12 +58,13 @@ function bindAll(options: ResolvedMysql2Options): ChannelBinding<Mysql2Payload>[
  *   `connect` nests in it), then the statement span, both children of the caller's span; the
  *   callback runs in the caller's span.
  *
- * Idempotent: while active, calling it again returns the same handle (the first options stay; a
- * debug line says so). Throws a `TypeError` for an option of the wrong kind; never afterwards.
+ * Idempotent: calling it again with the same options returns the same handle; with other options
+ * it rebinds with the new ones (a debug line says so). Throws a `TypeError` for an option of the
+ * wrong kind; never afterwards.
  *
- * With `@sentry/node`, whose default `Mysql2` integration binds the same channels (and records
- * `query()`'s values in `db.query.text`): ours takes over, whichever was set up first, and one
- * `console.warn` says so. Each statement still yields one span.
+ * With `@sentry/node`, whose default `Mysql2` integration binds the same channels: each
+ * statement is still one span, whichever was set up
+ * first; see `onSentryIntegration`. One `console.warn` says which integration owns them.
  *
  * @example
  * import { instrumentMysql2 } from 'tracing-channel-span/mysql2';
@@ -71,33 +74,41 @@ export function instrumentMysql2(options?: Mysql2InstrumentationOptions): Mysql2
   const resolved = resolveMysql2Options(options);
   const active = slot.current;
   if (active) {
-    if (active.options.requireParentSpan !== resolved.requireParentSpan || active.options.connectSpans !== resolved.connectSpans) {
-      logDebug('instrumentMysql2: already active; keeping the first options (call unbind() first to change them)');
-    }
-    return active;
+    const same = (Object.keys(resolved) as (keyof ResolvedMysql2Options)[]).every((key) => active.options[key] === resolved[key]);
+    if (same) return active;
+    logDebug('instrumentMysql2: called again with other options; rebinding with the new ones');
+    active.unbind();
   }
-  let bindings = bindAll(resolved);
-  let unbound = false;
-  const unbindAll = (): void => {
-    for (const binding of bindings) binding.unbind();
-  };
-  const takeover: SentryTakeover = takeOverChannelsFromSentry({
-    who: 'instrumentMysql2()',
-    integration: 'Mysql2',
-    // only the channels bound here: with `connectSpans: false` Sentry's connect spans stay its own
-    channels: resolved.connectSpans ? Object.values(MYSQL2_TRACING_CHANNELS) : [MYSQL2_TRACING_CHANNELS.query, MYSQL2_TRACING_CHANNELS.execute],
-    rebind() {
-      unbindAll();
-      bindings = bindAll(resolved);
+  let bindings: ChannelBinding<Mysql2Payload>[] = [];
+  const { query, execute } = MYSQL2_TRACING_CHANNELS;
+  const overlap = arbitrateSentryOverlap(
+    {
+      integration: 'instrumentMysql2',
+      sentryIntegrations: ['Mysql2'],
+      // only the channels bound here: with `connectSpans: false` Sentry's connect spans stay its own
+      channels: resolved.connectSpans ? Object.values(MYSQL2_TRACING_CHANNELS) : [query, execute],
+      policy: resolved.onSentryIntegration,
     },
-  });
+    {
+      bind: () => {
+        bindings = bindAll(resolved);
+      },
+      unbind: () => {
+        for (const binding of bindings) binding.unbind();
+        bindings = [];
+      },
+    },
+  );
+  let unbound = false;
   const handle: Mysql2Instrumentation = {
     options: Object.freeze({ ...resolved }),
+    get owner() {
+      return overlap.owner;
+    },
     unbind() {
       if (unbound) return;
       unbound = true;
-      takeover.stop();
-      unbindAll();
+      overlap.unbind();
       if (slot.current === handle) slot.current = undefined;
     },
     [Symbol.dispose]() {

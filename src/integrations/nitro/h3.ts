@@ -21,6 +21,15 @@ function routeOf(data: H3Payload): string | undefined {
   return typeof route === 'string' && route !== '' ? route : undefined;
 }
 
+// h3 publishes no reference to the middleware that runs: number them per request, in order
+const middlewareSeen = new WeakMap<object, number>();
+
+function nextMiddlewareIndex(request: object): number {
+  const index = middlewareSeen.get(request) ?? 0;
+  middlewareSeen.set(request, index + 1);
+  return index;
+}
+
 function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | undefined {
   const request = data.event.req;
   const route = routeOf(data);
@@ -33,10 +42,11 @@ function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | un
   }
   if (data.type === 'middleware') {
     if (!settings.middlewareSpans) return undefined;
+    const index = typeof request === 'object' && request !== null ? nextMiddlewareIndex(request) : 0;
     return startInactiveSpan({
-      name: 'middleware - h3',
+      name: `middleware - h3 #${index}`,
       op: OP_H3_MIDDLEWARE,
-      attributes: { 'sentry.origin': NITRO_ORIGIN },
+      attributes: { 'sentry.origin': NITRO_ORIGIN, 'h3.middleware.index': index },
     });
   }
   const method = typeof request.method === 'string' ? request.method.toUpperCase() : undefined;
@@ -49,6 +59,7 @@ function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | un
 /** Binds `h3.request`. */
 export function bindH3Channel(settings: NitroBindingSettings): ChannelBinding<H3Payload> {
   return bindTracingChannelToSpan<H3Payload>(NITRO_TRACING_CHANNELS.h3Request, (data) => startH3Span(data, settings), {
+    sampledOnly: true,
     beforeSpanEnd(span, data) {
       if (!('error' in data)) return;
       if (isServerError(data.error)) {

@@ -23,6 +23,11 @@ function header(request: IncomingRequest, name: string): string | undefined {
   return comma === -1 ? value : value.slice(0, comma);
 }
 
+/** Whether `value` is a valid `sentry-trace` header value (`traceId-spanId[-sampled]`). */
+export function isSentryTrace(value: string): boolean {
+  return SENTRY_TRACE.test(value);
+}
+
 /**
  * Parses a W3C `traceparent` value into `traceId-parentSpanId-sampled` (the `sentry-trace`
  * form), or `undefined` when the value is invalid (version `ff`, all-zero ids, bad shape).

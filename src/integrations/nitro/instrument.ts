@@ -5,19 +5,27 @@
 import { globalSlot } from '../../core/global-slot';
 import { logDebug } from '../../core/guard';
 import type { ChannelBinding } from '../../core/types';
-import { traceNitroDataLayers } from './data-layers';
+import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
+import { NITRO_TRACING_CHANNELS } from './channels';
+import { traceNitroDatabase } from './database';
 import { bindH3Channel } from './h3';
 import { resolveNitroOptions, type NitroInstrumentationOptions } from './options';
+import { continueTraceparentInSentryHttpSpans } from './sentry-http-span';
 import { bindSrvxChannels } from './srvx';
+import { STORAGE_TRACING_CHANNELS, traceNitroStorage } from './storage';
 
 /** The handle {@link instrumentNitro} returns. */
 export interface NitroInstrumentation extends Disposable {
+  /** Who makes the srvx and h3 spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `Nitro` integration. */
+  readonly owner: SentryOverlapOwner;
   /** Removes every binding this integration made (idempotent); spans already started still end. */
   unbind(): void;
 }
 
 // One instrumentation per process, even when the ESM and CommonJS builds are both loaded.
-const slot = globalSlot('nitro', (): { current: NitroInstrumentation | undefined } => ({ current: undefined }));
+const slot = globalSlot('nitro-instrumentation', (): { current: { handle: NitroInstrumentation; key: string } | undefined } => ({
+  current: undefined,
+}));
 
 /**
  * Traces srvx 1 and h3 2 servers: `srvx.request` becomes the `http.server` span (continuing an
@@ -25,46 +33,73 @@ const slot = globalSlot('nitro', (): { current: NitroInstrumentation | undefined
  * a route, else `GET /path`; `http.response.status_code` from the `Response`; 5xx marks it failed),
  * `srvx.middleware` and `h3.request` become middleware and route-handler spans nested under it.
  * When another instrumentation already made the request's `http.server` span (`@sentry/node`'s
- * HTTP integration), that span is reused and renamed instead of duplicated.
+ * `Http` integration, on by default), that span is reused and made to behave the same way.
  *
  * Storage and database (options `storage` and `database`, default `true`): unstorage 2's
  * `unstorage.<method>` and db0's `db0.query` channels (both libraries' `withTracing`) become
  * `cache.*` and `db` spans inside the request.
  *
  * Needs both libraries' plugins: `serve({ plugins: [tracingPlugin()] })` (`srvx/tracing`) and
- * `new H3({ plugins: [tracingPlugin()] })` (`h3/tracing`). Calling it again returns the active
- * handle (the first call's options stay); after `unbind()` it sets up anew. Throws a `TypeError`
- * naming the option for an option of the wrong kind; never throws afterwards. Do not combine with
- * `@sentry/node`'s own `nitroIntegration` (on by default in v11): both would make h3 spans.
+ * `new H3({ plugins: [tracingPlugin()] })` (`h3/tracing`); Nitro 3 adds both with
+ * `tracingChannel: true`. Calling it again with the same options returns the active handle; with
+ * other options it rebinds with the new ones (a debug line says so). With `@sentry/node`'s own
+ * `Nitro` integration (on by default) each request is still one server span: see
+ * `onSentryIntegration`. Throws a `TypeError` naming the option for an option of the wrong kind;
+ * never throws afterwards.
  */
 export function instrumentNitro(options?: NitroInstrumentationOptions): NitroInstrumentation {
   const settings = resolveNitroOptions(options);
+  const key = JSON.stringify(settings);
   const active = slot.current;
   if (active) {
-    logDebug('instrumentNitro() is already active; returning the existing handle');
-    return active;
+    if (active.key === key) return active.handle;
+    logDebug('instrumentNitro: called again with other options; rebinding with the new ones');
+    active.handle.unbind();
   }
-  const bindings: ChannelBinding<object>[] = [...bindSrvxChannels(settings), bindH3Channel(settings)] as ChannelBinding<object>[];
-  const dataLayers = traceNitroDataLayers(settings);
+  let bindings: ChannelBinding<object>[] = [];
+  // Sentry's `Nitro` integration also binds `unstorage.*` (not `db0.query`): storage goes with the server spans
+  const overlap = arbitrateSentryOverlap(
+    {
+      integration: 'instrumentNitro',
+      sentryIntegrations: ['Nitro'],
+      channels: [...Object.values(NITRO_TRACING_CHANNELS), ...(settings.storage ? STORAGE_TRACING_CHANNELS : [])],
+      policy: settings.onSentryIntegration,
+    },
+    {
+      bind: () => {
+        bindings = [...bindSrvxChannels(settings), bindH3Channel(settings), ...(settings.storage ? traceNitroStorage() : [])] as ChannelBinding<object>[];
+      },
+      unbind: () => {
+        for (const binding of bindings) {
+          try {
+            binding.unbind();
+          } catch (error) {
+            logDebug('unbinding a nitro channel threw', error);
+          }
+        }
+        bindings = [];
+      },
+    },
+  );
+  const stopTraceparent = settings.continueIncomingTrace ? continueTraceparentInSentryHttpSpans() : () => undefined;
+  const database = settings.database ? traceNitroDatabase() : undefined;
   let unbound = false;
   const handle: NitroInstrumentation = {
+    get owner() {
+      return overlap.owner;
+    },
     unbind() {
       if (unbound) return;
       unbound = true;
-      dataLayers.unbind();
-      for (const binding of bindings) {
-        try {
-          binding.unbind();
-        } catch (error) {
-          logDebug('unbinding a nitro channel threw', error);
-        }
-      }
-      if (slot.current === handle) slot.current = undefined;
+      overlap.unbind();
+      database?.unbind();
+      stopTraceparent();
+      if (slot.current?.handle === handle) slot.current = undefined;
     },
     [Symbol.dispose]() {
       handle.unbind();
     },
   };
-  slot.current = handle;
+  slot.current = { handle, key };
   return handle;
 }

@@ -19,6 +19,7 @@ import { readIncomingTrace } from './incoming-trace';
 import type { IncomingRequest } from './payload';
 import { getRequestState, setRequestState } from './request-state';
 import type { RequestState } from './request-state';
+import { adoptSentryServerSpan } from './sentry-http-span';
 import { NAME_SOURCE_KEY, NITRO_ORIGIN, OP_HTTP_SERVER } from './spans';
 
 const ownServerSpans = new WeakSet<Span>();
@@ -70,11 +71,11 @@ export function startServerSpan(request: IncomingRequest, continueIncoming: bool
   if (getRequestState(request)) return undefined;
   const method = methodOf(request);
   const active = getActiveSpan();
+  const url = parseRequestUrl(request);
   if (active && isForeignServerSpan(active)) {
-    setRequestState(request, active, false, method);
+    adopt(request, active, method, url.pathname);
     return undefined;
   }
-  const url = parseRequestUrl(request);
   const attributes: SpanAttributes = {
     'sentry.origin': NITRO_ORIGIN,
     [NAME_SOURCE_KEY]: 'url',
@@ -92,6 +93,15 @@ export function startServerSpan(request: IncomingRequest, continueIncoming: bool
   return span;
 }
 
+/** Takes over naming and status of another instrumentation's server span: `METHOD /path` until a route matches. */
+function adopt(request: IncomingRequest, span: Span, method: string, pathname: string): RequestState {
+  const state = setRequestState(request, span, false, method);
+  span.updateName(`${method} ${pathname}`);
+  span.setAttribute(NAME_SOURCE_KEY, 'url');
+  adoptSentryServerSpan(span);
+  return state;
+}
+
 /**
  * For a request no srvx event announced (h3 served without srvx's tracing plugin): adopts the
  * active span when it is another instrumentation's `http.server` span, so the route still names it.
@@ -100,7 +110,7 @@ export function adoptActiveServerSpan(request: IncomingRequest): RequestState | 
   const existing = getRequestState(request);
   if (existing) return existing;
   const active = getActiveSpan();
-  return active && isForeignServerSpan(active) ? setRequestState(request, active, false, methodOf(request)) : undefined;
+  return active && isForeignServerSpan(active) ? adopt(request, active, methodOf(request), parseRequestUrl(request).pathname) : undefined;
 }
 
 /**

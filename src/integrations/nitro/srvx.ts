@@ -17,6 +17,7 @@ import { NITRO_ORIGIN, OP_SRVX_MIDDLEWARE } from './spans';
 
 function serverSpanBinding(channel: string, settings: NitroBindingSettings): ChannelBinding<SrvxPayload> {
   return bindTracingChannelToSpan<SrvxPayload>(channel, (data) => startServerSpan(data.request, settings.continueIncomingTrace), {
+    sampledOnly: true,
     beforeSpanEnd(span, data) {
       if (settings.captureErrors && 'error' in data) captureRequestErrorOnce(data.error, span, getRequestState(data.request));
       applyResponseStatus(span, data.result);
@@ -50,6 +51,7 @@ export function bindSrvxChannels(settings: NitroBindingSettings): ChannelBinding
   if (settings.middlewareSpans) {
     bindings.push(
       bindTracingChannelToSpan<SrvxPayload>(NITRO_TRACING_CHANNELS.srvxMiddleware, startMiddlewareSpan, {
+        sampledOnly: true,
         beforeSpanEnd(span, data) {
           if (settings.captureErrors && 'error' in data) captureRequestErrorOnce(data.error, span, getRequestState(data.request));
         },

@@ -11,7 +11,6 @@ import type { Span, SpanAttributes } from '@sentry/core';
 import { bindTracingChannelToSpan } from '../../core/bind';
 import type { ChannelBinding } from '../../core/types';
 import { hasRecordingParent } from '../recording-parent';
-import { takeOverChannelsFromSentry } from '../sentry-channel-takeover';
 
 /** `sentry.origin` of storage spans. */
 export const NITRO_STORAGE_ORIGIN = 'auto.cache.tracing_channel_span.nitro';
@@ -75,37 +74,18 @@ function annotateStorageOutcome(method: StorageMethod, span: Span, data: Storage
   span.setAttribute('cache.hit', hit);
 }
 
-function bindStorageMethods(): ChannelBinding<StoragePayload>[] {
+/** The `unstorage.<method>` channels, one per traced method. */
+export const STORAGE_TRACING_CHANNELS: readonly string[] = Object.keys(STORAGE_METHOD_OPS).map((method) => `unstorage.${method}`);
+
+/**
+ * Binds every `unstorage.<method>` channel; spans only inside a recording span. Sentry's own
+ * `Nitro` integration binds the same channels: `instrumentNitro()` arbitrates them with its own.
+ */
+export function traceNitroStorage(): ChannelBinding<StoragePayload>[] {
   return (Object.keys(STORAGE_METHOD_OPS) as StorageMethod[]).map((method) =>
     bindTracingChannelToSpan<StoragePayload>(`unstorage.${method}`, (data) => startStorageSpan(method, data), {
       beforeSpanEnd: (span, data) => annotateStorageOutcome(method, span, data),
       sampledOnly: true,
     }),
   );
-}
-
-/**
- * Binds every `unstorage.<method>` channel; spans only inside a recording span. Sentry's own
- * `Nitro` integration (a `@sentry/node` default) binds the same channels: ours takes them over.
- */
-export function traceNitroStorage(): { unbind(): void } {
-  let bindings = bindStorageMethods();
-  const unbindAll = (): void => {
-    for (const binding of bindings) binding.unbind();
-  };
-  const takeover = takeOverChannelsFromSentry({
-    who: 'instrumentNitro()',
-    integration: 'Nitro',
-    channels: Object.keys(STORAGE_METHOD_OPS).map((method) => `unstorage.${method}`),
-    rebind() {
-      unbindAll();
-      bindings = bindStorageMethods();
-    },
-  });
-  return {
-    unbind() {
-      takeover.stop();
-      unbindAll();
-    },
-  };
 }

@@ -1,5 +1,4 @@
 /** `instrumentRedis()`: binds the node-redis and ioredis tracing channels to spans, once per process. */
-import { getClient } from '@sentry/core';
 import { bindTracingChannelToSpan } from '../../core/bind';
 import { globalSlot } from '../../core/global-slot';
 import { logDebug } from '../../core/guard';
@@ -7,12 +6,15 @@ import type { ChannelBinding } from '../../core/types';
 import { REDIS_TRACING_CHANNELS } from './channels';
 import { resolveRedisOptions, type RedisClientName, type RedisInstrumentationOptions, type ResolvedRedisOptions } from './options';
 import type { RedisPayload } from './payload';
+import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
 import { annotateBatchOutcome, annotateCommandOutcome, startBatchSpan, startCommandSpan, startConnectSpan } from './spans';
 
 /** The handle `instrumentRedis()` returns. `using redis = instrumentRedis()` unbinds at scope exit. */
 export interface RedisInstrumentation extends Disposable {
   /** The options in force, defaults applied. */
   readonly options: Readonly<ResolvedRedisOptions>;
+  /** Who makes the Redis spans: `'ours'`, or `'sentry'` when this one stood down for Sentry's `Redis` integration. */
+  readonly owner: SentryOverlapOwner;
   /**
    * Stops making Redis spans (idempotent). Spans already started still end when their commands
    * complete. Afterwards `instrumentRedis()` may be called again, with other options.
@@ -30,22 +32,9 @@ function sameOptions(a: ResolvedRedisOptions, b: ResolvedRedisOptions): boolean 
     a.clients.join() === b.clients.join() &&
     a.requireParentSpan === b.requireParentSpan &&
     a.connectSpans === b.connectSpans &&
-    a.captureError === b.captureError
+    a.captureError === b.captureError &&
+    a.onSentryIntegration === b.onSentryIntegration
   );
-}
-
-/** `@sentry/node` 11's default `Redis` integration listens to the same channels: say so once. */
-function warnIfSentryRedisIntegration(): void {
-  try {
-    if (getClient()?.getIntegrationByName('Redis')) {
-      logDebug(
-        "instrumentRedis: Sentry's own `Redis` integration is active too; every command will be traced twice. " +
-          "Remove it: `integrations: (d) => d.filter((i) => i.name !== 'Redis')`",
-      );
-    }
-  } catch {
-    // a missing or unusual client is no reason to fail setup
-  }
 }
 
 function bindClient(client: RedisClientName, options: ResolvedRedisOptions): ChannelBinding<RedisPayload>[] {
@@ -55,10 +44,12 @@ function bindClient(client: RedisClientName, options: ResolvedRedisOptions): Cha
     bindTracingChannelToSpan<RedisPayload>(names.command, (data) => startCommandSpan(client, data, requireParentSpan), {
       beforeSpanEnd: annotateCommandOutcome,
       captureError,
+      sampledOnly: true,
     }),
     bindTracingChannelToSpan<RedisPayload>(names.batch, (data) => startBatchSpan(data, requireParentSpan), {
       beforeSpanEnd: annotateBatchOutcome,
       captureError,
+      sampledOnly: true,
     }),
   ];
   if (connectSpans !== 'never') {
@@ -66,6 +57,7 @@ function bindClient(client: RedisClientName, options: ResolvedRedisOptions): Cha
       bindTracingChannelToSpan<RedisPayload>(names.connect, (data) => startConnectSpan(data, connectSpans), {
         beforeSpanEnd: annotateCommandOutcome,
         captureError,
+        sampledOnly: true,
       }),
     );
   }
@@ -86,12 +78,13 @@ function bindClient(client: RedisClientName, options: ResolvedRedisOptions): Cha
  * - By default spans are made only inside an active span (`requireParentSpan`), and connects only
  *   make spans inside one (`connectSpans: 'with-parent'`).
  *
- * Idempotent: while an instrumentation is active, calling it again returns the same handle (the
- * first call's options stay; a debug line says so). Call `unbind()` first to change options.
- * Throws a `TypeError` for an option of the wrong kind; never throws afterwards.
+ * Idempotent: calling it again with the same options returns the same handle; with other options
+ * it unbinds the first instrumentation and binds again with the new ones (a debug line says so),
+ * so the last call's options are in force. Throws a `TypeError` for an option of the wrong kind;
+ * never throws afterwards.
  *
- * Do not combine it with `@sentry/node`'s own `Redis` integration (a default integration in v11),
- * which listens to the same channels: remove that one, or each command is traced twice.
+ * With `@sentry/node`'s own `Redis` integration (a default in v11 with tracing on), each command is
+ * still one span, whichever was set up first: see `onSentryIntegration`. One `console.warn` says so.
  *
  * @example
  * import { instrumentRedis } from 'tracing-channel-span/redis';
@@ -101,20 +94,38 @@ export function instrumentRedis(options?: RedisInstrumentationOptions): RedisIns
   const resolved = resolveRedisOptions(options);
   const reg = slot;
   if (reg.current) {
-    if (!sameOptions(reg.current.options, resolved)) {
-      logDebug('instrumentRedis: already active; keeping the first options (call unbind() first to change them)');
-    }
-    return reg.current;
+    if (sameOptions(reg.current.options, resolved)) return reg.current;
+    logDebug('instrumentRedis: called again with other options; rebinding with the new ones');
+    reg.current.unbind();
   }
-  warnIfSentryRedisIntegration();
-  const bindings = resolved.clients.flatMap((client) => bindClient(client, resolved));
+  let bindings: ChannelBinding<RedisPayload>[] = [];
+  const overlap = arbitrateSentryOverlap(
+    {
+      integration: 'instrumentRedis',
+      sentryIntegrations: ['Redis'],
+      channels: resolved.clients.flatMap((client) => Object.values(REDIS_TRACING_CHANNELS[client])),
+      policy: resolved.onSentryIntegration,
+    },
+    {
+      bind: () => {
+        bindings = resolved.clients.flatMap((client) => bindClient(client, resolved));
+      },
+      unbind: () => {
+        for (const binding of bindings) binding.unbind();
+        bindings = [];
+      },
+    },
+  );
   let unbound = false;
   const handle: RedisInstrumentation = {
     options: Object.freeze({ ...resolved, clients: Object.freeze([...resolved.clients]) }),
+    get owner() {
+      return overlap.owner;
+    },
     unbind() {
       if (unbound) return;
       unbound = true;
-      for (const binding of bindings) binding.unbind();
+      overlap.unbind();
       if (reg.current === handle) reg.current = undefined;
     },
     [Symbol.dispose]() {

@@ -1,4 +1,5 @@
 import type { BindOptions } from '../../core/types';
+import { resolveSentryOverlapPolicy, type SentryOverlapPolicy } from '../sentry-overlap';
 
 /** A Redis client library: `'redis'` is node-redis (`redis` / `@redis/client` v6), `'ioredis'` is ioredis v6. */
 export type RedisClientName = 'redis' | 'ioredis';
@@ -37,6 +38,14 @@ export interface RedisInstrumentationOptions {
    * function returns the hint for one error, as in `bindTracingChannelToSpan`.
    */
   captureError?: BindOptions<object>['captureError'];
+  /**
+   * When Sentry's own `Redis` integration (a default of `@sentry/node` 11 with tracing on) traces
+   * the same channels: `'take-over'` (default) makes these spans and Sentry's none; `'stand-down'`
+   * leaves the commands to Sentry's. Either way each command is one span and one `console.warn`
+   * says which integration owns them. Remove Sentry's (`integrations: (d) => d.filter((i) =>
+   * i.name !== 'Redis')`) to silence the warning.
+   */
+  onSentryIntegration?: SentryOverlapPolicy;
 }
 
 /** The options in force, with defaults applied. */
@@ -45,6 +54,7 @@ export interface ResolvedRedisOptions {
   requireParentSpan: boolean;
   connectSpans: RedisConnectSpans;
   captureError: BindOptions<object>['captureError'];
+  onSentryIntegration: SentryOverlapPolicy;
 }
 
 const CLIENTS: readonly RedisClientName[] = ['redis', 'ioredis'];
@@ -53,7 +63,7 @@ const CONNECT_SPANS: readonly RedisConnectSpans[] = ['with-parent', 'always', 'n
 /** Applies defaults; throws a `TypeError` naming the option for a value of the wrong kind. */
 export function resolveRedisOptions(options: RedisInstrumentationOptions | undefined): ResolvedRedisOptions {
   if (options === undefined) {
-    return { clients: CLIENTS, requireParentSpan: true, connectSpans: 'with-parent', captureError: false };
+    return { clients: CLIENTS, requireParentSpan: true, connectSpans: 'with-parent', captureError: false, onSentryIntegration: 'take-over' };
   }
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`instrumentRedis: \`options\` must be an object, got ${options === null ? 'null' : typeof options}`);
@@ -71,5 +81,6 @@ export function resolveRedisOptions(options: RedisInstrumentationOptions | undef
   if (typeof captureError !== 'boolean' && typeof captureError !== 'function') {
     throw new TypeError(`instrumentRedis: \`options.captureError\` must be a boolean or a function, got ${typeof captureError}`);
   }
-  return { clients: [...new Set(clients)], requireParentSpan, connectSpans, captureError };
+  const onSentryIntegration = resolveSentryOverlapPolicy('instrumentRedis', options.onSentryIntegration);
+  return { clients: [...new Set(clients)], requireParentSpan, connectSpans, captureError, onSentryIntegration };
 }

@@ -4,14 +4,18 @@ import { resolveNitroOptions } from '../../../../src/integrations/nitro/options'
 
 describe('instrumentNitro options', () => {
   it('defaults: every flag on', () => {
-    const all = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true, storage: true, database: true };
-    expect(resolveNitroOptions(undefined)).toEqual(all);
-    expect(resolveNitroOptions({ middlewareSpans: false })).toEqual({ ...all, middlewareSpans: false });
-    expect(resolveNitroOptions({ storage: false, database: false })).toEqual({ ...all, storage: false, database: false });
+    const on = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true, storage: true, database: true, onSentryIntegration: 'take-over' };
+    expect(resolveNitroOptions(undefined)).toEqual(on);
+    expect(resolveNitroOptions({ middlewareSpans: false, onSentryIntegration: 'stand-down' })).toEqual({ ...on, middlewareSpans: false, onSentryIntegration: 'stand-down' });
+    expect(resolveNitroOptions({ storage: false, database: false })).toEqual({ ...on, storage: false, database: false });
   });
 
   it.each(['captureErrors', 'middlewareSpans', 'continueIncomingTrace', 'storage', 'database'])('a non-boolean %s throws a TypeError naming it, at setup', (key) => {
     expect(() => instrumentNitro({ [key]: 'no' } as never)).toThrow(new TypeError(`instrumentNitro: \`options.${key}\` must be a boolean, got string`));
+  });
+
+  it('onSentryIntegration other than the two policies throws a TypeError naming it', () => {
+    expect(() => instrumentNitro({ onSentryIntegration: 'sentry' as never })).toThrow(/instrumentNitro: `options\.onSentryIntegration` must be 'take-over' or 'stand-down'/);
   });
 
   it('options that are not an object throw a TypeError', () => {

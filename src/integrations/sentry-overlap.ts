@@ -1,0 +1,298 @@
+/**
+ * Never doubled, never silently displaced (SPEC §4). When the Sentry client runs its own
+ * integration on the channels one of ours binds (`@sentry/node` 11's default `Redis` and `Nitro`,
+ * `VercelAI`, `Graphql`, `Mysql2`), both bind the strategy's one AsyncLocalStorage, and Node keeps
+ * one store transform per (channel, storage): the last `bindStore` silently wins while both sets of
+ * subscribers stay attached. Here every integration decides once who makes the spans, whatever ran
+ * first, and says so in one `console.warn` per integration and process.
+ *
+ * - Sentry's set up first: taking over binds ours last and removes Sentry's `asyncStart` transform;
+ *   Sentry's subscribers stay attached but find no span of theirs, so they do nothing.
+ * - Ours set up first (`instrumentX()` before `Sentry.init`): Node has no event for a replaced
+ *   transform, so the `start` and `asyncStart` channels of our channels get an own `bindStore` /
+ *   `unbindStore` that calls Node's and then tells us about a foreign transform on our storage.
+ *   Taking over binds ours again at once; standing down removes our bindings without unbinding
+ *   the storage (which would remove Sentry's transform too).
+ */
+import type { TracingChannel } from 'node:diagnostics_channel';
+import { getClient } from '@sentry/core';
+import { isHubTransform, reassertChannelStores } from '../core/channel-hub';
+import { globalSlot } from '../core/global-slot';
+import { logDebug } from '../core/guard';
+import { getDiagnosticsChannel } from '../core/node-builtins';
+import { readTracingChannelBinding } from '../sentry-internals/strategy-slot';
+
+/**
+ * What one of our integrations does when Sentry's own integration traces the same channels:
+ * `'take-over'` (the default everywhere): ours makes the spans, Sentry's makes none for them;
+ * `'stand-down'`: Sentry's makes them, ours binds nothing (or lets go of what it bound).
+ */
+export type SentryOverlapPolicy = 'take-over' | 'stand-down';
+
+/** Who makes the spans on an integration's channels right now. */
+export type SentryOverlapOwner = 'ours' | 'sentry';
+
+/** What {@link arbitrateSentryOverlap} needs to know about one of our integrations. */
+export interface SentryOverlapSpec {
+  /** The setup function, as the user calls it, for messages: `'instrumentRedis'`. */
+  integration: string;
+  /** Names of Sentry's integrations that bind the same channels, e.g. `['Redis']` (see {@link SENTRY_OVERLAPS}). */
+  sentryIntegrations: readonly string[];
+  /** The tracing channels (the names given to `tracingChannel(name)`) both sides bind. */
+  channels: readonly string[];
+  /** The policy in force (validate the user's option with {@link resolveSentryOverlapPolicy}). */
+  policy: SentryOverlapPolicy;
+}
+
+/** How the arbiter drives the integration's own bindings: `bind()` at most once (or never), `unbind()` idempotent. */
+export type SentryOverlapControl = { bind(): void; unbind(): void };
+
+/** The arbiter's handle: who owns the channels, and a way out. */
+export interface SentryOverlapHandle {
+  /** `'ours'` while our bindings make the spans, `'sentry'` once we stood down. */
+  readonly owner: SentryOverlapOwner;
+  /** Removes our bindings (keeping a transform Sentry bound over ours), stops watching; idempotent.
+   * Sentry's integration does not come back after a take-over: its transform was replaced for good. */
+  unbind(): void;
+}
+
+/**
+ * Sentry's integrations that bind a channel one of ours also binds, as read from `@sentry/node` /
+ * `@sentry/server-utils` 11.12 (`name` → channels). `Fastify` (a plain `error` subscriber that
+ * captures handler errors) and `Pino` (an `end` subscriber that sends logs) bind no store: they
+ * cannot displace ours, only double captures or logs; an integration checks them with
+ * {@link findSentryIntegration}. `Nitro` also binds `unstorage.<method>` (its `storage` option).
+ */
+export const SENTRY_OVERLAPS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  Redis: ['node-redis:command', 'node-redis:batch', 'node-redis:connect', 'ioredis:command', 'ioredis:connect'],
+  Nitro: ['h3.request', 'srvx.request', 'srvx.middleware'],
+  VercelAI: ['ai:telemetry'],
+  Graphql: ['graphql:parse', 'graphql:validate', 'graphql:execute', 'graphql:subscribe', 'graphql:resolve'],
+  Mysql2: ['mysql2:query', 'mysql2:execute', 'mysql2:connect', 'mysql2:pool:connect'],
+  Fastify: ['tracing:fastify.request.handler:error'],
+  Pino: ['tracing:pino_asJson:end'],
+});
+
+const POLICIES: readonly SentryOverlapPolicy[] = ['take-over', 'stand-down'];
+
+/**
+ * Validates the `onSentryIntegration` option of `integration` at setup: `undefined` gives
+ * `'take-over'`; anything else but the two policies throws a `TypeError` naming the option.
+ */
+export function resolveSentryOverlapPolicy(integration: string, value: unknown): SentryOverlapPolicy {
+  if (value === undefined) return 'take-over';
+  if (!POLICIES.includes(value as SentryOverlapPolicy)) {
+    throw new TypeError(`${integration}: \`options.onSentryIntegration\` must be 'take-over' or 'stand-down'`);
+  }
+  return value as SentryOverlapPolicy;
+}
+
+/**
+ * The first of `names` the current Sentry client runs (set up, or about to be: also inside
+ * `Sentry.init`, while the integrations are being set up), or `undefined`. Never throws.
+ */
+export function findSentryIntegration(names: readonly string[]): string | undefined {
+  try {
+    const client = getClient();
+    if (!client) return undefined;
+    const configured = client.getOptions().integrations;
+    return names.find(
+      (name) => client.getIntegrationByName(name) !== undefined || configured?.some((i) => i?.name === name),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+// one warning per integration and process, shared by the ESM and CommonJS builds
+const warned = globalSlot('sentry-overlap-warned', () => new Set<string>());
+
+function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName: string | undefined): void {
+  if (warned.has(spec.integration)) return;
+  warned.add(spec.integration);
+  const sentry = sentryName ? `Sentry's own \`${sentryName}\` integration` : 'another binding of the same AsyncLocalStorage';
+  const filter = sentryName ? `integrations: (defaults) => defaults.filter((i) => i.name !== '${sentryName}')` : undefined;
+  const what = `${spec.integration}() and ${sentry} both trace ${spec.channels.join(', ')}`;
+  const message =
+    owner === 'ours'
+      ? `${what}: ${spec.integration}() makes the spans, and the other makes none there. ` +
+        `To keep ${sentryName ? `Sentry's` : 'the other one'} instead, pass { onSentryIntegration: 'stand-down' } to ${spec.integration}()` +
+        (filter ? `; to silence this, remove Sentry's in Sentry.init: ${filter}` : '')
+      : `${what}: ${sentry} makes the spans, and ${spec.integration}() stands down (makes none). ` +
+        `To use ${spec.integration}() instead, ${filter ? `remove Sentry's in Sentry.init (${filter}) or ` : ''}` +
+        `pass { onSentryIntegration: 'take-over' }`;
+  try {
+    console.warn(`[tracing-channel-span] ${message}.`);
+  } catch {
+    // a broken console must not break setup
+  }
+}
+
+// watching bindStore on one channel part (`start` or `asyncStart`)
+type Part = TracingChannel<object>['start'];
+type Store = Parameters<Part['bindStore']>[0];
+type ForeignListener = (store: Store) => void;
+
+interface PartWatch {
+  listeners: Set<ForeignListener>;
+  /** store → whether the last transform bound through the watch is foreign. */
+  foreign: Map<Store, boolean>;
+  /** >0 while our own bindings are being removed: a foreign transform is then not unbound. */
+  releasing: number;
+  depth: number;
+}
+
+// kept on the channel object itself (one watch per channel, whichever copy of this package installed it)
+const WATCH_KEY = Symbol.for('tracing-channel-span.sentry-overlap.watch.v1');
+
+type Method = (this: Part, ...args: unknown[]) => unknown;
+
+function callProto(part: Part, name: 'bindStore' | 'unbindStore', args: unknown[]): unknown {
+  // resolved per call: Node swaps a channel's prototype between its inactive and active class
+  const method = (Object.getPrototypeOf(part) as Record<string, Method>)[name]!;
+  return method.apply(part, args);
+}
+
+function notify(watch: PartWatch, store: Store): void {
+  for (const listener of [...watch.listeners]) {
+    try {
+      listener(store);
+    } catch (error) {
+      // we run inside someone else's bindStore (e.g. Sentry.init): nothing may escape
+      logDebug('reacting to another binding of the same storage failed', error);
+    }
+  }
+}
+
+function watchPart(part: Part): PartWatch | undefined {
+  const holder = part as unknown as { [WATCH_KEY]?: PartWatch };
+  if (holder[WATCH_KEY]) return holder[WATCH_KEY];
+  const watch: PartWatch = { listeners: new Set(), foreign: new Map(), releasing: 0, depth: 0 };
+  try {
+    Object.defineProperty(part, 'bindStore', {
+      configurable: true,
+      writable: true,
+      value(this: Part, store: Store, transform?: unknown) {
+        if (watch.depth > 0) return callProto(this, 'bindStore', [store, transform]);
+        watch.depth++;
+        try {
+          return callProto(this, 'bindStore', [store, transform]);
+        } finally {
+          watch.depth--;
+          const foreign = !isHubTransform(transform);
+          watch.foreign.set(store, foreign);
+          if (foreign) notify(watch, store);
+        }
+      },
+    });
+    Object.defineProperty(part, 'unbindStore', {
+      configurable: true,
+      writable: true,
+      value(this: Part, store: Store) {
+        if (watch.depth > 0) return callProto(this, 'unbindStore', [store]);
+        if (watch.releasing > 0 && watch.foreign.get(store) === true) return false;
+        watch.depth++;
+        try {
+          return callProto(this, 'unbindStore', [store]);
+        } finally {
+          watch.depth--;
+          watch.foreign.delete(store);
+        }
+      },
+    });
+    Object.defineProperty(part, WATCH_KEY, { value: watch });
+    return watch;
+  } catch (error) {
+    logDebug('cannot watch this channel for other bindings of the same storage', error);
+    return undefined;
+  }
+}
+
+function isOurStorage(store: Store): boolean {
+  return readTracingChannelBinding()?.asyncLocalStorage === (store as unknown);
+}
+
+/**
+ * Sets up one of our integrations so that each operation on its channels yields exactly one span,
+ * from a known owner, whether Sentry's own integration for the same channels was set up before or
+ * is set up after (`Sentry.init` after `instrumentX()`); one `console.warn` per integration and
+ * process says who owns them and how to switch. Without an overlapping Sentry integration it just
+ * calls `control.bind()` and keeps watching.
+ *
+ * Call it at setup, once per live instrumentation, and route the handle's `unbind()` through it.
+ * Never throws (a failure to watch a channel is one debug line; the integration then behaves as
+ * before: last `bindStore` wins).
+ *
+ * @example
+ * const overlap = arbitrateSentryOverlap(
+ *   { integration: 'instrumentRedis', sentryIntegrations: ['Redis'], channels, policy },
+ *   { bind: () => { bindings = makeBindings(); }, unbind: () => bindings.forEach((b) => b.unbind()) },
+ * );
+ */
+export function arbitrateSentryOverlap(spec: SentryOverlapSpec, control: SentryOverlapControl): SentryOverlapHandle {
+  const dc = getDiagnosticsChannel();
+  const channels = dc ? spec.channels.map((name) => dc.tracingChannel(name) as TracingChannel<object>) : [];
+  const parts = channels.flatMap((ch) => [ch.start, ch.asyncStart]);
+  const watches = parts.map(watchPart).filter((w): w is PartWatch => w !== undefined);
+  let owner: SentryOverlapOwner = 'ours';
+  let bound = false;
+  let stopped = false;
+
+  const release = (): void => {
+    if (!bound) return;
+    bound = false;
+    for (const w of watches) w.releasing++;
+    try {
+      control.unbind();
+    } catch (error) {
+      logDebug(`${spec.integration}: unbinding failed`, error);
+    } finally {
+      for (const w of watches) w.releasing--;
+    }
+  };
+  const reassert = (): void => {
+    for (const ch of channels) reassertChannelStores(ch);
+  };
+  const onForeign: ForeignListener = (store) => {
+    if (stopped || owner !== 'ours' || !bound || !isOurStorage(store)) return;
+    if (findSentryIntegration(spec.sentryIntegrations) === undefined) {
+      // not Sentry's (its integrations are listed on the client while they are set up): Node's rule stands
+      logDebug(`${spec.integration}: another binding of the same storage replaced ours on ${spec.channels.join(', ')}`);
+      return;
+    }
+    if (spec.policy === 'take-over') reassert();
+    else {
+      owner = 'sentry';
+      release();
+    }
+    // inside Sentry.init the client's integration list is complete only once init returns
+    queueMicrotask(() => warnOnce(spec, owner, findSentryIntegration(spec.sentryIntegrations)));
+  };
+
+  const present = findSentryIntegration(spec.sentryIntegrations);
+  if (present && spec.policy === 'stand-down') {
+    owner = 'sentry';
+  } else {
+    try {
+      control.bind();
+      bound = true;
+    } catch (error) {
+      logDebug(`${spec.integration}: binding failed`, error);
+    }
+    if (present) reassert();
+  }
+  if (present) warnOnce(spec, owner, present);
+  for (const w of watches) w.listeners.add(onForeign);
+
+  return {
+    get owner() {
+      return owner;
+    },
+    unbind() {
+      if (stopped) return;
+      stopped = true;
+      for (const w of watches) w.listeners.delete(onForeign);
+      release();
+    },
+  };
+}
