@@ -24,7 +24,7 @@ export interface NitroInstrumentationOptions {
   /**
    * When Sentry's own `Nitro` integration (on by default in `@sentry/node` 11) traces the same
    * channels: `'take-over'` (default) makes these spans and Sentry's none; `'stand-down'` leaves
-   * srvx and h3 to Sentry's. Either way each request is one server span, and one `console.warn`
+   * srvx, h3 and unstorage to Sentry's (db0 spans stay ours: Sentry does not trace `db0.query`). Either way each request is one server span, and one `console.warn`
    * says which integration owns them. Remove Sentry's (`integrations: (d) => d.filter((i) =>
    * i.name !== 'Nitro')`) to silence the warning.
    */
