@@ -10,6 +10,7 @@ export default defineConfig({
     graphql: 'src/graphql.ts',
     fastify: 'src/fastify.ts',
     pino: 'src/pino.ts',
+    mysql2: 'src/mysql2.ts',
     publish: 'src/publish.ts',
     testing: 'src/testing.ts',
     inspect: 'src/inspect.ts',

@@ -7,6 +7,7 @@
  * - `POST /chat`: `generateText` with a tool whose forecast is cached in redis (ioredis)
  * - `GET /stream`: `streamText`, read to the end before answering
  * - `POST /graphql`: a graphql 17 query (Node 22+; graphql 17 needs it)
+ * - `GET /orders/:userId`: mysql2 `execute()` and `query()` on a pool (only with MariaDB at hand)
  * - `GET /boom`: throws (500)
  * - anything else: h3's 404
  */
@@ -21,6 +22,8 @@ import { serve } from 'srvx';
 import { tracingPlugin as srvxTracingPlugin } from 'srvx/tracing';
 import { streamingModel, weatherChatModel } from './mock-models';
 import type { DemoRedisClients } from './redis';
+import { addOrdersRoute } from './mariadb';
+import type mysql from 'mysql2';
 
 /** The running app. */
 export interface DemoServer {
@@ -36,11 +39,12 @@ interface User {
 }
 
 /** Builds the app and serves it on `127.0.0.1`, port chosen by the OS. */
-export async function startDemoApp(redis: DemoRedisClients | undefined): Promise<DemoServer> {
+export async function startDemoApp(redis: DemoRedisClients | undefined, mysqlPool?: mysql.Pool): Promise<DemoServer> {
   const app = new H3({ plugins: [h3TracingPlugin()], silent: true });
   // pino writes its lines nowhere here; instrumentPino() sends them to Sentry as logs
   const log = pino({}, new Writable({ write: (_chunk, _encoding, done) => done() }));
   const graphqlHandler = await makeGraphqlHandler();
+  if (mysqlPool) addOrdersRoute(app, mysqlPool);
 
   app.get('/users/:id', async (event) => {
     const id = event.context.params?.id ?? '';

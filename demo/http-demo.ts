@@ -6,6 +6,7 @@
 import * as Sentry from '@sentry/node';
 import { startDemoApp, type DemoServer } from './app';
 import { startDemoRedis } from './redis';
+import { startDemoMariadb } from './mariadb';
 import { renderWaterfall, waitForSpan, type SpanRow } from './waterfall';
 
 interface DemoRequest {
@@ -17,6 +18,8 @@ interface DemoRequest {
   noteWithoutRedis?: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent only when this server is at hand. */
+  needs?: 'mysql';
 }
 
 /** An upstream caller's trace: the server span must join it, as the child of this span id. */
@@ -50,6 +53,7 @@ const REQUESTS: DemoRequest[] = [
     note: 'graphql 17: parse, validate and the operation span (instrumentGraphql)',
     body: { query: 'query GetUser { user(id: "42") { name } }' },
   },
+  { method: 'GET', path: '/orders/42', note: 'mysql2 on a pool: execute() keeps its placeholders, query() has its literals replaced by ?', needs: 'mysql' },
   { method: 'GET', path: '/boom', note: 'the route throws: 500, error captured once' },
   { method: 'GET', path: '/nope', note: 'no such route: 404, not an error' },
 ];
@@ -61,23 +65,25 @@ const SHOWN_ATTRIBUTES = ['http.route', 'http.response.status_code', 'db.query.t
  * captured so far (one line each), to show what each request reported.
  */
 export async function runHttpDemo(spans: SpanRow[], capturedErrors: string[], capturedLogs: string[]): Promise<void> {
-  const redis = await startDemoRedis();
+  const [redis, mariadb] = await Promise.all([startDemoRedis(), startDemoMariadb()]);
   console.log(redis.status);
+  console.log(mariadb.status);
   let server: DemoServer | undefined;
   try {
-    server = await startDemoApp(redis.clients);
+    server = await startDemoApp(redis.clients, mariadb.pool);
     console.log(`app: h3 + srvx listening on ${server.url}\n`);
     for (const request of REQUESTS) {
       if (request.path === '/graphql' && Number(process.versions.node.split('.')[0]) < 22) {
         console.log(`POST /graphql  (skipped: graphql 17 needs Node 22+, this is Node ${process.versions.node})\n`);
         continue;
       }
+      if (request.needs === 'mysql' && !mariadb.pool) continue;
       const note = redis.clients ? request.note : (request.noteWithoutRedis ?? request.note);
       await sendAndDraw(server.url, request, note, spans, capturedErrors, capturedLogs);
     }
   } finally {
     await server?.close();
-    await redis.close();
+    await Promise.all([redis.close(), mariadb.close()]);
   }
 }
 

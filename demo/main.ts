@@ -9,6 +9,7 @@ import * as Sentry from '@sentry/node';
 import { instrumentAiSdk } from '../src/ai';
 import { instrumentGraphql } from '../src/graphql';
 import { instrumentPino } from '../src/pino';
+import { instrumentMysql2 } from '../src/mysql2';
 import { instrumentNitro } from '../src/nitro';
 import { instrumentRedis } from '../src/redis';
 import { runCoreDemo } from './core-demo';
@@ -22,9 +23,9 @@ Sentry.init({
   dsn,
   tracesSampleRate: 1,
   integrations: (defaults) => [
-    // @sentry/node 11 has its own Nitro and Redis integrations on the same channels (spans would
+    // @sentry/node 11 has its own Nitro, Redis and Mysql2 integrations on the same channels (spans would
     // double), and NodeFetch is off because the demo's own fetch calls play an outside client.
-    ...defaults.filter((i) => !['Nitro', 'Redis', 'Http', 'NodeFetch'].includes(i.name)),
+    ...defaults.filter((i) => !['Nitro', 'Redis', 'Mysql2', 'Http', 'NodeFetch'].includes(i.name)),
     // Per-request isolation from the HTTP integration, but the server span is made by
     // instrumentNitro(), which also continues a W3C `traceparent`.
     Sentry.httpIntegration({ spans: false }),
@@ -43,7 +44,14 @@ Sentry.init({
 const client = Sentry.getClient();
 if (!client) throw new Error('Sentry.init did not create a client');
 const spans = collectSpans(client);
-const integrations = [instrumentNitro(), instrumentRedis(), instrumentAiSdk(), instrumentGraphql(), instrumentPino()];
+const integrations = [
+  instrumentNitro(),
+  instrumentRedis(),
+  instrumentMysql2(),
+  instrumentAiSdk(),
+  instrumentGraphql(),
+  instrumentPino(),
+];
 
 console.log('tracing-channel-span demo\n');
 console.log('1. the core: a channel of our own (sync, promise, callback, nested, one failure)\n');

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SUBPATHS = ['.', './otel', './redis', './nitro', './ai', './graphql', './fastify', './pino', './publish', './testing', './inspect'];
+const SUBPATHS = ['.', './otel', './redis', './nitro', './ai', './graphql', './mysql2', './fastify', './pino', './publish', './testing', './inspect'];
 const specifier = (sub: string) => (sub === '.' ? 'tracing-channel-span' : `tracing-channel-span/${sub.slice(2)}`);
 
 function node(args: string[]): { status: number | null; stdout: string; stderr: string } {

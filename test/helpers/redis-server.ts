@@ -13,10 +13,9 @@
  * The binary is `$REDIS_SERVER_BIN` when set, otherwise `redis-server` from `PATH`
  * (Debian/Ubuntu: `apt-get install -y redis-server`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { findFreePort, isExecutable, skipUnlessInstalled, spawnServer, waitUntilReady, withStartupRetries } from './server-process';
 
 /** One running `redis-server`, owned by the caller. */
 export interface RedisServer {
@@ -36,9 +35,6 @@ export interface StartRedisServerOptions {
   extraArgs?: string[];
 }
 
-const STARTUP_ATTEMPTS = 3;
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
 
 /** Absolute path of the `redis-server` binary, or `undefined` when none is installed. */
 export function findRedisServerBinary(): string | undefined {
@@ -59,12 +55,8 @@ export function findRedisServerBinary(): string | undefined {
  * throws, so a CI run without Redis fails instead of passing with skipped tests.
  */
 export function skipWithoutRedisServer(suite: string): boolean {
-  if (findRedisServerBinary()) return false;
   const why = `redis-server not found (PATH or $REDIS_SERVER_BIN); install it with: apt-get install -y redis-server`;
-  if (isCi()) throw new Error(`${suite}: ${why}. Under CI the Redis tests must run, not skip.`);
-  // eslint-disable-next-line no-console
-  console.warn(`[skip] ${suite}: ${why}`);
-  return true;
+  return skipUnlessInstalled(suite, findRedisServerBinary() !== undefined, why, 'Redis');
 }
 
 /**
@@ -76,15 +68,7 @@ export function skipWithoutRedisServer(suite: string): boolean {
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServer | undefined> {
   const binary = findRedisServerBinary();
   if (!binary) return undefined;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < STARTUP_ATTEMPTS; attempt++) {
-    try {
-      return await startOnce(binary, options);
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return withStartupRetries(() => startOnce(binary, options));
 }
 
 async function startOnce(binary: string, options: StartRedisServerOptions): Promise<RedisServer> {
@@ -97,49 +81,9 @@ async function startOnce(binary: string, options: StartRedisServerOptions): Prom
     '--daemonize', 'no',
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child);
-  let output = '';
-  const collect = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  child.once('error', (error) => collect(Buffer.from(String(error))));
-
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (!stopped) {
-      stopped = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      running.delete(child);
-    }
-    await exited;
-  };
-
-  while (true) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await stop();
-      throw new Error(`redis-server on port ${port} exited before answering (code ${child.exitCode}): ${output.trim()}`);
-    }
-    if (await answersPing(port)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`redis-server on port ${port} did not answer PING in time: ${output.trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return { port, url: `redis://127.0.0.1:${port}`, stop };
+  const server = spawnServer(binary, args, 5_000);
+  await waitUntilReady(server, `redis-server on port ${port}`, () => answersPing(port), options.readyTimeoutMs ?? 10_000);
+  return { port, url: `redis://127.0.0.1:${port}`, stop: server.stop };
 }
 
 function answersPing(port: number): Promise<boolean> {
@@ -158,41 +102,4 @@ function answersPing(port: number): Promise<boolean> {
       if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
     });
   });
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const proc of running) proc.kill('SIGKILL');
-    });
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }

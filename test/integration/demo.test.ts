@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { skipWithoutRedisServer } from '../helpers/redis-server';
+import { findMariadbBinaries } from '../helpers/mariadb-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = 120_000;
@@ -40,6 +41,7 @@ function runDemo(extraEnv: Record<string, string>): Promise<DemoRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', ...extraEnv };
   delete env.SENTRY_DSN;
   if (!('DEMO_REDIS_SERVER_BIN' in extraEnv)) delete env.DEMO_REDIS_SERVER_BIN;
+  if (!('DEMO_MARIADBD_BIN' in extraEnv)) delete env.DEMO_MARIADBD_BIN;
   env.PATH = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
   return new Promise((done) => {
     execFile('npm', ['run', 'demo'], { cwd: ROOT, env, timeout: TIMEOUT_MS - 10_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -173,15 +175,29 @@ describe('npm run demo', () => {
       const toolChildren = childrenOf(chat.rows, tool);
       expect(toolChildren.map((r) => r.name)).toEqual(['GET', 'SET']);
       expect(toolChildren[0]!.line).toContain('db.query.text="GET forecast:berlin"');
+
+      // MariaDB is optional for the demo: with it, the /orders route runs mysql2 on a pool
+      if (findMariadbBinaries()) {
+        expect(stdout).toMatch(/^mariadb: mariadbd started on 127\.0\.0\.1:\d+, a mysql2 pool of 3 connections$/m);
+        const orders = traceRootedAt(traces, 'GET /orders/:userId');
+        const ordersHandler = orders.rows.findIndex((r) => r.name === 'request handler - /orders/:userId');
+        const statements = childrenOf(orders.rows, ordersHandler).filter((r) => r.line.includes('db.query.text'));
+        expect(statements.map((r) => r.line.match(/db\.query\.text="([^"]*)"/)![1])).toEqual([
+          'SELECT id, item FROM orders WHERE user_id = ? ORDER BY id',
+          'SELECT COUNT(*) AS n FROM orders WHERE user_id <> ?',
+        ]);
+      }
     },
     TIMEOUT_MS,
   );
 
   it(
-    'demo run without redis-server exits 0: one clear "not installed" line, no redis spans, every other route traced',
+    'demo run without redis-server and MariaDB exits 0: one clear "not installed" line each, no db spans, every other route traced',
     async () => {
-      const { code, stdout, stderr } = await runDemo({ DEMO_REDIS_SERVER_BIN: '/nonexistent' });
+      const { code, stdout, stderr } = await runDemo({ DEMO_REDIS_SERVER_BIN: '/nonexistent', DEMO_MARIADBD_BIN: '/nonexistent' });
       expect(code, stderr).toBe(0);
+      expect(stdout).toMatch(/^mariadb: mariadbd not installed \(apt-get install -y mariadb-server\); no \/orders route$/m);
+      expect(stdout).not.toContain('GET /orders');
       expect(stdout.match(/redis-server not installed/g)).toHaveLength(1);
       expect(stdout).toMatch(/^redis: redis-server not installed \(apt-get install -y redis-server\); the routes run without redis$/m);
       expect(stdout).toContain('{"id":"42","name":"Ada Lovelace","redis":"not installed"}');

@@ -7,10 +7,12 @@ import { logDebug } from '../../core/guard';
 import type { ChannelBinding } from '../../core/types';
 import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
 import { NITRO_TRACING_CHANNELS } from './channels';
+import { traceNitroDatabase } from './database';
 import { bindH3Channel } from './h3';
 import { resolveNitroOptions, type NitroInstrumentationOptions } from './options';
 import { continueTraceparentInSentryHttpSpans } from './sentry-http-span';
 import { bindSrvxChannels } from './srvx';
+import { STORAGE_TRACING_CHANNELS, traceNitroStorage } from './storage';
 
 /** The handle {@link instrumentNitro} returns. */
 export interface NitroInstrumentation extends Disposable {
@@ -33,6 +35,10 @@ const slot = globalSlot('nitro-instrumentation', (): { current: { handle: NitroI
  * When another instrumentation already made the request's `http.server` span (`@sentry/node`'s
  * `Http` integration, on by default), that span is reused and made to behave the same way.
  *
+ * Storage and database (options `storage` and `database`, default `true`): unstorage 2's
+ * `unstorage.<method>` and db0's `db0.query` channels (both libraries' `withTracing`) become
+ * `cache.*` and `db` spans inside the request.
+ *
  * Needs both libraries' plugins: `serve({ plugins: [tracingPlugin()] })` (`srvx/tracing`) and
  * `new H3({ plugins: [tracingPlugin()] })` (`h3/tracing`); Nitro 3 adds both with
  * `tracingChannel: true`. Calling it again with the same options returns the active handle; with
@@ -51,16 +57,17 @@ export function instrumentNitro(options?: NitroInstrumentationOptions): NitroIns
     active.handle.unbind();
   }
   let bindings: ChannelBinding<object>[] = [];
+  // Sentry's `Nitro` integration also binds `unstorage.*` (not `db0.query`): storage goes with the server spans
   const overlap = arbitrateSentryOverlap(
     {
       integration: 'instrumentNitro',
       sentryIntegrations: ['Nitro'],
-      channels: Object.values(NITRO_TRACING_CHANNELS),
+      channels: [...Object.values(NITRO_TRACING_CHANNELS), ...(settings.storage ? STORAGE_TRACING_CHANNELS : [])],
       policy: settings.onSentryIntegration,
     },
     {
       bind: () => {
-        bindings = [...bindSrvxChannels(settings), bindH3Channel(settings)] as ChannelBinding<object>[];
+        bindings = [...bindSrvxChannels(settings), bindH3Channel(settings), ...(settings.storage ? traceNitroStorage() : [])] as ChannelBinding<object>[];
       },
       unbind: () => {
         for (const binding of bindings) {
@@ -75,6 +82,7 @@ export function instrumentNitro(options?: NitroInstrumentationOptions): NitroIns
     },
   );
   const stopTraceparent = settings.continueIncomingTrace ? continueTraceparentInSentryHttpSpans() : () => undefined;
+  const database = settings.database ? traceNitroDatabase() : undefined;
   let unbound = false;
   const handle: NitroInstrumentation = {
     get owner() {
@@ -84,6 +92,7 @@ export function instrumentNitro(options?: NitroInstrumentationOptions): NitroIns
       if (unbound) return;
       unbound = true;
       overlap.unbind();
+      database?.unbind();
       stopTraceparent();
       if (slot.current?.handle === handle) slot.current = undefined;
     },

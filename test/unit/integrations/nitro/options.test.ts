@@ -4,12 +4,13 @@ import { resolveNitroOptions } from '../../../../src/integrations/nitro/options'
 
 describe('instrumentNitro options', () => {
   it('defaults: every flag on', () => {
-    const on = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true, onSentryIntegration: 'take-over' };
+    const on = { captureErrors: true, middlewareSpans: true, continueIncomingTrace: true, storage: true, database: true, onSentryIntegration: 'take-over' };
     expect(resolveNitroOptions(undefined)).toEqual(on);
     expect(resolveNitroOptions({ middlewareSpans: false, onSentryIntegration: 'stand-down' })).toEqual({ ...on, middlewareSpans: false, onSentryIntegration: 'stand-down' });
+    expect(resolveNitroOptions({ storage: false, database: false })).toEqual({ ...on, storage: false, database: false });
   });
 
-  it.each(['captureErrors', 'middlewareSpans', 'continueIncomingTrace'])('a non-boolean %s throws a TypeError naming it, at setup', (key) => {
+  it.each(['captureErrors', 'middlewareSpans', 'continueIncomingTrace', 'storage', 'database'])('a non-boolean %s throws a TypeError naming it, at setup', (key) => {
     expect(() => instrumentNitro({ [key]: 'no' } as never)).toThrow(new TypeError(`instrumentNitro: \`options.${key}\` must be a boolean, got string`));
   });
 

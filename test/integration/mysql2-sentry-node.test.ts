@@ -1,0 +1,4 @@
+/** `instrumentMysql2()` called after `Sentry.init` with the default integrations. See the suite. */
+import { mysql2SentryNodeSuite } from './mysql2-sentry-node-suite';
+
+mysql2SentryNodeSuite('after-init');
