@@ -8,7 +8,7 @@ import type { Span } from '@sentry/core';
 import { currentStore, NO_STORE, storeWithSpan, type MakeStore } from '../context/active-store';
 import { pollStrategy } from '../context/strategy-watch';
 import { getActiveSpan } from '@sentry/core';
-import { forgetCall, recordCall, watchUnfinished } from './call-registry';
+import { forgetCall, recordCall } from './call-registry';
 import { guard, logDebug } from './guard';
 import { CallEntry } from './span-end';
 import type { BindingRecord } from './types';
@@ -72,7 +72,6 @@ export function startCall(host: StartHost, data: object): unknown {
   let tail: CallEntry | undefined;
   let store: unknown = caller;
   let activated = false;
-  let lifecycle = false;
   // the span active where the next binding runs: the caller's (read lazily), then each activated one
   let active: Span | undefined | null = null;
   for (let i = 0; i < bindings.length; i++) {
@@ -95,10 +94,7 @@ export function startCall(host: StartHost, data: object): unknown {
       continue;
     }
     const entry = new CallEntry(binding, span);
-    if (binding.lifecycle) {
-      lifecycle = true;
-      host.entryOpened();
-    }
+    if (binding.lifecycle) host.entryOpened();
     if (tail) tail.next = entry;
     else head = entry;
     tail = entry;
@@ -123,6 +119,5 @@ export function startCall(host: StartHost, data: object): unknown {
   head.origin = host.origin;
   host.callStarted();
   recordCall(data, head);
-  if (lifecycle) watchUnfinished(data, head);
   return store;
 }
