@@ -3,69 +3,16 @@
  * (scope-pair strategy) recording every span that ends.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getActiveSpan, startSpan, suppressTracing, type Span } from '@sentry/core';
+import { startSpan, suppressTracing, type Span } from '@sentry/core';
 import { setScopePairAsyncContextStrategy } from '../../../src/index';
 import { instrumentGraphql, type GraphqlInstrumentation } from '../../../src/graphql';
 import { installRecordingClient, type Recorder } from '../../helpers/test-client';
 import { viewSpan, type SpanView } from '../../helpers/recorded-spans';
+import { makeSchema, type GraphqlModule } from './schema';
 
 const major = Number(process.versions.node.split('.')[0]);
 const skip = major < 22;
 if (skip) console.log(`graphql 17 needs Node >=22: skipping test/integration/graphql/graphql.test.ts on Node ${process.versions.node}`);
-
-type GraphqlModule = typeof import('graphql');
-
-async function makeSchema(g: GraphqlModule) {
-  const User = new g.GraphQLObjectType({
-    name: 'User',
-    fields: { id: { type: g.GraphQLID }, name: { type: g.GraphQLString } },
-  });
-
-  return new g.GraphQLSchema({
-    query: new g.GraphQLObjectType({
-      name: 'Query',
-      fields: {
-        hello: { type: g.GraphQLString, resolve: () => 'world' },
-        user: {
-          type: User,
-          args: { id: { type: g.GraphQLID } },
-          resolve: async (_src, args: { id: string }) => {
-            await new Promise((r) => setImmediate(r));
-            return { id: args.id, name: `user-${args.id}`, parentSpan: getActiveSpan() };
-          },
-        },
-        fail: {
-          type: g.GraphQLString,
-          resolve: () => {
-            throw new RangeError('resolver broke');
-          },
-        },
-      },
-    }),
-    mutation: new g.GraphQLObjectType({
-      name: 'Mutation',
-      fields: {
-        setName: {
-          type: g.GraphQLString,
-          args: { name: { type: g.GraphQLString } },
-          resolve: (_src, args: { name: string }) => args.name,
-        },
-      },
-    }),
-    subscription: new g.GraphQLObjectType({
-      name: 'Subscription',
-      fields: {
-        ticks: {
-          type: g.GraphQLInt,
-          subscribe: async function* () {
-            yield { ticks: 1 };
-            yield { ticks: 2 };
-          },
-        },
-      },
-    }),
-  });
-}
 
 describe.skipIf(skip)('instrumentGraphql with graphql 17', () => {
   let g: GraphqlModule;

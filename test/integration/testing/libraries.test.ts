@@ -8,25 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import { checkTracingChannel, type TracingChannelCheck } from '../../../src/testing';
+import { summary } from '../../helpers/checker-summary';
 import { skipWithoutRedisServer, startRedisServer, type RedisServer } from '../../helpers/redis-server';
 import { startNitroApp, type NitroApp } from '../../helpers/nitro-app';
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 const aiNeedsNode22 = nodeMajor < 22;
 if (aiNeedsNode22) console.warn(`[skip] checkTracingChannel vs the AI SDK: ai 7 needs Node >= 22, this is ${process.version}`);
-
-/** Problems per rule, e.g. `{ 'store-not-active': 3 }`. */
-function byRule(check: TracingChannelCheck): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const p of check.problems) counts[p.rule] = (counts[p.rule] ?? 0) + 1;
-  return counts;
-}
-
-function summary(channel: string, check: TracingChannelCheck): { channel: string; calls: number; rules: Record<string, number> } {
-  const s = { channel, calls: check.calls, rules: byRule(check) };
-  console.log(`[checker] ${JSON.stringify(s)}${check.problems.length ? `\n  ${check.problems.map((p) => p.message).join('\n  ')}` : ''}`);
-  return s;
-}
 
 describe.skipIf(skipWithoutRedisServer('checkTracingChannel vs redis clients'))('checkTracingChannel vs redis clients', () => {
   let server: RedisServer;
