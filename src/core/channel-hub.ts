@@ -16,7 +16,7 @@ import { endOnAsyncEnd, endOnEnd, markOnError, type CallEntry } from './span-end
 import { startCall, type StartHost } from './span-start';
 import type { BindingRecord } from './types';
 
-type AnyChannel = TracingChannel<object>;
+type AnyChannel = TracingChannel<unknown, object>;
 type Storage = AsyncLocalStorage<unknown>;
 
 // Process-wide (tracingChannel.start → its hub): two copies of this package binding one channel
