@@ -10,7 +10,7 @@
 //   node scripts/runtimes.mjs [--only bun,deno,workerd,node]
 
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,14 @@ function packTarball() {
   mkdirSync(dir, { recursive: true });
   sh('npm', ['pack', '--pack-destination', dir, '--loglevel=error'], { cwd: ROOT });
   return join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')));
+}
+
+/** The README's snippet marked `<!-- test:runtimes <name> -->`, written into `dir` as readme-snippet.mjs. */
+function writeReadmeSnippet(name, dir) {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const match = new RegExp(`<!-- test:runtimes ${name} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!match) throw new Error(`runtimes: README.md has no snippet marked <!-- test:runtimes ${name} -->`);
+  writeFileSync(join(dir, 'readme-snippet.mjs'), match[1]);
 }
 
 function prepareApp(name, tarball) {
@@ -173,17 +181,23 @@ async function main() {
     rows.push(parseReport(`bun-${runtimes.bun.version}`, await run(runtimes.bun.exe, ['core-main.mjs', 'bun'], { cwd: core })));
     const app = prepareApp('bun', tarball);
     rows.push(parseReport('@sentry/bun', await run(runtimes.bun.exe, ['sdk-bun.mjs', 'sdk'], { cwd: app })));
+    writeReadmeSnippet('bun', app);
+    rows.push(parseReport('README Bun', await run(runtimes.bun.exe, ['readme-check.mjs'], { cwd: app })));
   }
   if (runtimes.deno) {
     const deno = (args, cwd) => run(runtimes.deno.exe, ['run', '-A', ...args], { cwd, env: { DENO_NO_UPDATE_CHECK: '1' } });
     rows.push(parseReport(`deno-${runtimes.deno.version}`, await deno(['core-main.mjs', 'deno'], core)));
     const app = prepareApp('deno', tarball);
     rows.push(parseReport('@sentry/deno', await deno(['sdk-deno.mjs', 'sdk'], app)));
+    writeReadmeSnippet('deno', app);
+    rows.push(parseReport('README Deno', await deno(['readme-check.mjs'], app)));
   }
   if (runtimes.workerd) {
     for (const date of ['2024-09-23', '2026-11-17']) rows.push(summarize(`workerd-${date}`, await runInWorkerd(runtimes.workerd, core, 'core-worker.mjs', date)));
     const app = prepareApp('cloudflare', tarball);
     rows.push(summarize('@sentry/cloudflare', await runInWorkerd(runtimes.workerd, app, 'sdk-cloudflare-worker.mjs', '2026-11-17')));
+    writeReadmeSnippet('cloudflare', app);
+    rows.push(summarize('README Workers', await runInWorkerd(runtimes.workerd, app, 'readme-worker.mjs', '2024-09-23')));
   }
   const passed = rows.reduce((n, r) => n + r.passed, 0);
   const failed = rows.reduce((n, r) => n + r.failed, 0);
