@@ -22,10 +22,13 @@ const sentryAlias = sentryDir
 // support table (kept here, in one place, so that the 10.x runs stay green and honest):
 // - setOtelAsyncContextStrategy() with your own OpenTelemetry setup: bound spans are not active;
 // - the cheap scope fork and cheap store shapes do not calibrate (the full clone() is used), and
-//   @sentry/node 10's strategy binding has another shape: the tests pinning those are 11.x-only.
+//   @sentry/node 10's strategy binding has another shape: the tests pinning those are 11.x-only;
+// - @sentry/node 10.7x's OpenTelemetry spans report the error status without its message
+//   (`internal_error`): the tests asserting the message are 11.x-only (error status and
+//   `error.type` are still asserted by the others).
 const sentry10 = process.env.SENTRY_MATRIX_VERSION?.startsWith('10.') === true;
 const SENTRY_10_EXCLUDED_FILES = ['test/unit/core/lifecycle.otel.test.ts'];
-const SENTRY_10_EXCLUDED_TESTS = /cheap scope-pair stores|cheap Context stores|strategy shape|forkScope/;
+const SENTRY_10_EXCLUDED_TESTS = /cheap scope-pair stores|cheap Context stores|strategy shape|forkScope|@sentry\/node.*(?:status message|error status with the message|end\(error\) marks)/;
 
 export default defineConfig({
   resolve: { alias: sentryAlias },

@@ -21,7 +21,11 @@ export function spanStatusMessage(span: Span): string | undefined {
   const attribute = json.attributes?.['sentry.status.message'] ?? json.data?.['sentry.status.message'];
   if (attribute !== undefined) return attribute as string;
   const { status } = json;
-  return status === undefined || status === 'ok' || status === 'error' || status === 'internal_error' ? undefined : status;
+  if (status !== undefined && status !== 'ok' && status !== 'error' && status !== 'internal_error') return status;
+  // an OpenTelemetry span under @sentry/core 10.7x: spanToJSON maps the status to its code's name
+  // (`internal_error`); the message is on the span's own OTel status
+  const own = (span as { status?: { message?: unknown } }).status?.message;
+  return typeof own === 'string' ? own : undefined;
 }
 
 /** The span's name (v11 `name`, v10 `description`). */
