@@ -41,13 +41,16 @@ function checkOptions(fn: string, options: unknown): BindOptions<object> {
     throw new TypeError(`${fn}: \`options\` must be an object, got ${describe(options)}`);
   }
   const o = options as BindOptions<object>;
-  for (const key of ['beforeSpanEnd', 'deferSpanEnd'] as const) {
+  for (const key of ['beforeSpanEnd', 'deferSpanEnd', 'isComplete'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') {
       throw new TypeError(`${fn}: \`options.${key}\` must be a function, got ${describe(o[key])}`);
     }
   }
   if (o.captureError !== undefined && typeof o.captureError !== 'boolean' && typeof o.captureError !== 'function') {
     throw new TypeError(`${fn}: \`options.captureError\` must be a boolean or a function, got ${describe(o.captureError)}`);
+  }
+  if (o.sampledOnly !== undefined && typeof o.sampledOnly !== 'boolean') {
+    throw new TypeError(`${fn}: \`options.sampledOnly\` must be a boolean, got ${describe(o.sampledOnly)}`);
   }
   if (
     o.deferTimeoutMs !== undefined &&
@@ -87,6 +90,7 @@ function bind<TData extends object>(
     getSpan: getSpan as (data: object) => unknown,
     lifecycle,
     deferTimeoutMs,
+    sampledOnly: lifecycle?.sampledOnly === true,
     active: true,
     onSettled: () => hub.settle(),
   };

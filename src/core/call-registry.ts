@@ -1,13 +1,15 @@
 /**
- * Which calls are in flight. Per-call state, kept beside the publisher's payload (never on it): payload → first entry of the
- * call, and span → its entry (for `enrichBoundSpan` from inside the call). The span → entry link
+ * Which calls are in flight. Per-call state, kept beside the publisher's payload (never on it):
+ * payload → first entry of the call, and span → its entry (for `enrichBoundSpan` from inside the
+ * call), and the calls to end if their payload is collected first (rule 13). The span → entry link
  * is a symbol property on the span (spans are ours to annotate, payloads are not): a WeakMap
  * keyed by spans that live until their root ends costs a GC-tracked ephemeron per call and keeps
  * its peak table size; the WeakMap remains only for spans that refuse the property.
  */
 import type { Span } from '@sentry/core';
 import { globalSlot } from './global-slot';
-import type { CallEntry } from './span-end';
+import { logDebug } from './guard';
+import { isCallWaiting, type CallEntry } from './span-end';
 
 interface CallTables {
   /** payload → first entry of its call. */
@@ -43,6 +45,64 @@ export function recordCall(data: object, head: CallEntry): void {
  */
 export function forgetCall(data: object): void {
   callEntries.delete(data);
+}
+
+/**
+ * Rule 13: calls whose payload was collected before they completed. The held value is the call's
+ * first entry, which never references the payload (a held value that did would keep it alive).
+ *
+ * Registering every call would cost several microseconds per call (the registration, then a
+ * finalization callback for every collected payload; `unregister` costs as much again). So a call
+ * is only queued by the first event that leaves it waiting (a call that completes at `end` never
+ * is), and registered if it still waits when the queue is flushed: {@link WATCH_DELAY_MS} later,
+ * or as soon as {@link MAX_QUEUED} calls are queued (a loop of awaited calls never lets the timer
+ * run). The queue keeps payloads alive that long, no longer. At most one registration per payload
+ * is kept: a payload reused by a newer call that waits is registered for that call instead.
+ */
+const unfinished =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<CallEntry>(endUnfinishedCall) : undefined;
+const WATCH_DELAY_MS = 1000;
+const MAX_QUEUED = 1000;
+/** Queued calls, as pairs: payload, first entry. */
+let queued: Array<object> = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** payload → the entry it is registered for (only for calls that waited past the delay). */
+const registered = new WeakMap<object, CallEntry>();
+
+function endUnfinishedCall(head: CallEntry): void {
+  let ended = 0;
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) if (entry.abandon(head.lastEventAt)) ended++;
+  if (ended > 0) {
+    logDebug(`a traced call never completed and its payload was garbage collected: ${ended} span(s) ended with status "incomplete"`);
+  }
+}
+
+function flushQueued(): void {
+  if (flushTimer !== undefined) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const pairs = queued;
+  queued = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const data = pairs[i]!;
+    const head = pairs[i + 1] as CallEntry;
+    if (!isCallWaiting(head)) continue;
+    const previous = registered.get(data);
+    if (previous !== undefined) unfinished!.unregister(previous);
+    unfinished!.register(data, head, head);
+    registered.set(data, head);
+  }
+}
+
+/** Ends the call's waiting spans as `incomplete` if `data` is collected before the call completes. */
+export function watchUnfinished(data: object, head: CallEntry): void {
+  if (!unfinished || head.watched) return;
+  head.watched = true;
+  queued.push(data, head);
+  if (queued.length >= 2 * MAX_QUEUED) flushQueued();
+  else if (flushTimer === undefined) {
+    flushTimer = setTimeout(flushQueued, WATCH_DELAY_MS);
+    flushTimer.unref?.();
+  }
 }
 
 /** The first entry of the call that `data` is the payload of. */

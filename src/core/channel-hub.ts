@@ -9,10 +9,10 @@ import type { TracingChannel } from 'node:diagnostics_channel';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { currentStore, storeMakerOf, type MakeStore } from '../context/active-store';
 import { currentStrategy, watchStrategy, type StrategyView } from '../context/strategy-watch';
-import { entriesOf } from './call-registry';
+import { entriesOf, watchUnfinished } from './call-registry';
 import { globalSlot } from './global-slot';
 import { logDebug } from './guard';
-import { endOnAsyncEnd, endOnEnd, markOnError, type CallEntry } from './span-end';
+import { endOnAsyncEnd, endOnEnd, isCallWaiting, markOnError, type CallEntry } from './span-end';
 import { startCall, type StartHost } from './span-start';
 import type { BindingRecord } from './types';
 
@@ -34,7 +34,10 @@ function subChannels(channel: AnyChannel): object[] {
 function route(what: string, handler: (head: CallEntry, data: object) => void, data: object): void {
   try {
     const head = entriesOf(data);
-    if (head) handler(head, data);
+    if (!head) return;
+    handler(head, data);
+    // rule 13: from the first event that leaves it waiting, the call is ended if its payload goes
+    if (!head.watched && isCallWaiting(head)) watchUnfinished(data, head);
   } catch (error) {
     logDebug(`${what} handler failed`, error);
   }

@@ -2,12 +2,13 @@
  * Where a span ends. The end rule of SPEC §2 rule 2 (which event completes a call: `end` when the
  * payload has its own `error` or a non-thenable `result`, else `asyncEnd`), and the per-call state
  * machine: one `CallEntry` per (traced call, binding that made a span), ending its span exactly
- * once: at completion, through a deferred `end()`, or at the defer deadline.
+ * once: at completion, through a deferred `end()`, at the defer deadline, or (rule 13) with status
+ * `incomplete` once the payload of a call that never completed is garbage collected.
  */
-import { captureException } from '@sentry/core';
+import { captureException, spanToJSON, timestampInSeconds } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { guard, logDebug } from './guard';
-import { markSpanDeadlineExceeded, markSpanError } from './span-error';
+import { markSpanDeadlineExceeded, markSpanError, markSpanIncomplete } from './span-error';
 import type { BindingRecord, BindOptions } from './types';
 
 const OPEN = 0;
@@ -34,6 +35,10 @@ function callCaptureHint(fn: (error: unknown) => unknown, error: unknown): unkno
   return fn(error);
 }
 
+function callIsComplete(fn: NonNullable<BindOptions<object>['isComplete']>, data: object, event: 'end' | 'asyncEnd'): boolean {
+  return fn(data, event) === true;
+}
+
 /** A span one binding made for one traced call, and where that span is in its lifecycle. */
 export class CallEntry {
   /** The next binding's entry for the same call (bindings nest in order). */
@@ -42,6 +47,10 @@ export class CallEntry {
   callerStore: unknown = undefined;
   /** Which strategy `callerStore` came from; a store is never handed to another strategy. */
   origin: unknown = undefined;
+  /** On the first entry: when the call's latest event that left it waiting arrived ({@link clock}). */
+  lastEventAt: number | undefined = undefined;
+  /** On the first entry: whether the call is queued or registered to end if its payload goes. */
+  watched = false;
   private _phase = OPEN;
   private _captured = false;
   private _errorMarked = false;
@@ -55,6 +64,30 @@ export class CallEntry {
   /** Whether the span is still open (not ended, possibly deferred). */
   get isOpen(): boolean {
     return this._phase !== ENDED;
+  }
+
+  /** Whether the entry still waits for its call to complete (context-only entries never do). */
+  get isWaiting(): boolean {
+    return this._phase === OPEN && this.binding.lifecycle !== undefined;
+  }
+
+  /**
+   * Rule 13: the call never completed and its payload is gone, so no event will ever come. Ends a
+   * waiting span with error status `incomplete` at the time of the call's last event (`at`, from
+   * {@link clock}; the span's start when none came after it). Returns whether it did.
+   */
+  abandon(at: number | undefined): boolean {
+    if (this._phase !== OPEN || !this.binding.lifecycle) return false;
+    this._phase = ENDED;
+    try {
+      markSpanIncomplete(this.span);
+      // Sentry's clock now, minus how long ago that event was on ours
+      this.span.end(at === undefined ? spanToJSON(this.span).start_timestamp : timestampInSeconds() - (clock() - at) / 1000);
+    } catch (e) {
+      logDebug('could not end the span of an unfinished call', e);
+    }
+    this.binding.onSettled();
+    return true;
   }
 
   /** `error` event, or an error handed to a deferred `end`: status now, capture at most once. */
@@ -155,19 +188,40 @@ function isThenable(value: unknown): boolean {
   );
 }
 
-function completeChain(entry: CallEntry, data: object, hasError: boolean, error: unknown): void {
-  // innermost span first: a child ends before its parent
-  if (entry.next) completeChain(entry.next, data, hasError, error);
-  entry.complete(data, hasError, error);
+/**
+ * Completes each entry whose call is complete at `event`: by the binding's `isComplete` (rule
+ * 15; a throw counts as not complete) or else by rule 2 (`byRule`). Innermost span first: a child
+ * ends before its parent.
+ */
+function completeChain(entry: CallEntry, data: object, event: 'end' | 'asyncEnd', byRule: boolean, hasError: boolean, error: unknown): void {
+  if (entry.next) completeChain(entry.next, data, event, byRule, hasError, error);
+  if (!entry.isWaiting) return;
+  const custom = entry.binding.lifecycle?.isComplete;
+  const done = custom ? guard('isComplete', callIsComplete, custom, data, event) === true : byRule;
+  if (done) entry.complete(data, hasError, error);
+}
+
+const performanceClock = (globalThis as { performance?: { now?: () => number } }).performance;
+/** A cheap monotonic clock in milliseconds (Sentry's `timestampInSeconds` costs about three times more). */
+const clock: () => number = typeof performanceClock?.now === 'function' ? () => performanceClock.now!() : Date.now;
+
+/** Notes the time of an event that left part of the call waiting (the end time rule 13 uses). */
+function noteIfWaiting(head: CallEntry): void {
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) {
+    if (entry.isWaiting) {
+      head.lastEventAt = clock();
+      return;
+    }
+  }
 }
 
 /** `end`: the call completed synchronously when the payload has `error` or a non-thenable `result`. */
 export function endOnEnd(head: CallEntry, data: object): void {
-  if (hasOwn(data, 'error')) {
-    completeChain(head, data, true, (data as { error?: unknown }).error);
-  } else if (hasOwn(data, 'result') && !isThenable((data as { result?: unknown }).result)) {
-    completeChain(head, data, false, undefined);
-  }
+  const hasError = hasOwn(data, 'error');
+  const error = hasError ? (data as { error?: unknown }).error : undefined;
+  const byRule = hasError || (hasOwn(data, 'result') && !isThenable((data as { result?: unknown }).result));
+  completeChain(head, data, 'end', byRule, hasError, error);
+  noteIfWaiting(head);
 }
 
 /** `asyncEnd`: the promise settled or the callback was called; `error` says how. */
@@ -180,7 +234,8 @@ export function endOnAsyncEnd(head: CallEntry, data: object): void {
   } catch {
     hasError = false;
   }
-  completeChain(head, data, hasError, error);
+  completeChain(head, data, 'asyncEnd', true, hasError, error);
+  noteIfWaiting(head);
 }
 
 /** `error`: every open span of the call gets error status now (and a capture, once). */
@@ -192,4 +247,11 @@ export function markOnError(head: CallEntry, data: object): void {
     error = undefined;
   }
   for (let entry: CallEntry | undefined = head; entry; entry = entry.next) entry.markError(error);
+  noteIfWaiting(head);
+}
+
+/** Whether any entry of the call still waits for it to complete. */
+export function isCallWaiting(head: CallEntry): boolean {
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) if (entry.isWaiting) return true;
+  return false;
 }

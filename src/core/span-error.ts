@@ -41,6 +41,11 @@ export function markSpanError(span: Span, error: unknown): void {
   span.setAttribute('error.type', type);
 }
 
+/** Marks the span of a call that never completed and whose payload was garbage collected (rule 13). */
+export function markSpanIncomplete(span: Span): void {
+  span.setStatus({ code: SPAN_STATUS_ERROR, message: 'incomplete' });
+}
+
 /** Ends a deferred span that nobody ended in time. */
 export function markSpanDeadlineExceeded(span: Span): void {
   span.setStatus({ code: SPAN_STATUS_ERROR, message: 'deadline_exceeded' });

@@ -7,6 +7,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@sentry/core';
 import { currentStore, NO_STORE, storeWithSpan, type MakeStore } from '../context/active-store';
 import { pollStrategy } from '../context/strategy-watch';
+import { getActiveSpan } from '@sentry/core';
 import { checkOneCopy } from '../sentry-internals/one-copy';
 import { forgetCall, recordCall } from './call-registry';
 import { guard, logDebug } from './guard';
@@ -32,6 +33,25 @@ function callGetSpan(binding: BindingRecord, data: object): unknown {
   return binding.getSpan(data);
 }
 
+/** Whether `span` is known not to record (an unsampled or ignored span). */
+function isNonRecording(span: Span | undefined): boolean {
+  if (span === undefined) return false;
+  try {
+    return span.isRecording() === false;
+  } catch {
+    return false;
+  }
+}
+
+/** The caller's active span (read once per call, only when a rule-14 check needs it). */
+function callerSpan(): Span | undefined {
+  try {
+    return getActiveSpan();
+  } catch {
+    return undefined;
+  }
+}
+
 function isSpan(value: unknown): value is Span {
   return (
     typeof value === 'object' &&
@@ -54,9 +74,15 @@ export function startCall(host: StartHost, data: object): unknown {
   let tail: CallEntry | undefined;
   let store: unknown = caller;
   let activated = false;
+  // the span active where the next binding runs: the caller's (read lazily), then each activated one
+  let active: Span | undefined | null = null;
   for (let i = 0; i < bindings.length; i++) {
     const binding = bindings[i]!;
     if (!binding.active) continue;
+    if (binding.sampledOnly) {
+      if (active === null) active = callerSpan();
+      if (isNonRecording(active)) continue; // rule 14: an unsampled trace costs no getSpan
+    }
     // Once an earlier binding's span is active, later bindings run `getSpan` inside that store:
     // Node enters the transform's result only after the transform returns, so without this
     // `startInactiveSpan` in a later `getSpan` would parent to the caller's span, not the
@@ -75,10 +101,16 @@ export function startCall(host: StartHost, data: object): unknown {
     else head = entry;
     tail = entry;
     if (makeStore === undefined) continue;
+    if (isNonRecording(span)) {
+      // rule 14: a non-recording span under a non-recording parent changes nothing downstream
+      if (active === null) active = callerSpan();
+      if (isNonRecording(active)) continue;
+    }
     const next = activated ? storage!.run(store, storeWithSpan, makeStore, span) : storeWithSpan(makeStore, span);
     if (next !== NO_STORE) {
       store = next;
       activated = true;
+      active = span;
     }
   }
   if (!head) {

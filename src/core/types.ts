@@ -23,6 +23,21 @@ export interface BindOptions<TData extends object = object> {
   deferSpanEnd?: (args: { span: Span; data: TData; end: (error?: unknown) => void }) => boolean;
   /** How long a deferred span may stay open, in milliseconds. Default 300000 (5 minutes). */
   deferTimeoutMs?: number;
+  /**
+   * Skip unsampled traces: when the active span is non-recording, `getSpan` is not called and
+   * nothing is bound for that call, so the call costs about what an unobserved one does.
+   * Default `false`. Leave it off when `getSpan` must run for every call (it has side effects,
+   * or it starts a new trace of its own whatever the caller's sampling decision).
+   */
+  sampledOnly?: boolean;
+  /**
+   * Decides when a traced call has completed, for publishers that emit the events by hand and do
+   * not follow Node's `trace*` methods (fastify never sets `result`; a sync handler sends only
+   * `start` and `end`). Called on `end` and `asyncEnd`; `true` completes the call there. Default:
+   * complete at `end` when the payload has `error` or a non-thenable `result`, else at `asyncEnd`.
+   * A throw counts as "not complete" (and is logged).
+   */
+  isComplete?: (data: TData, event: 'end' | 'asyncEnd') => boolean;
 }
 
 /** The handle returned by {@link bindTracingChannelToSpan} and {@link bindSpanToChannelStore}. */
@@ -48,6 +63,8 @@ export interface BindingRecord {
   /** Absent for context-only bindings (`bindSpanToChannelStore`): they never end spans. */
   readonly lifecycle: BindOptions<object> | undefined;
   readonly deferTimeoutMs: number;
+  /** Rule 14: skip `getSpan` under a non-recording active span. */
+  readonly sampledOnly: boolean;
   /** False once unbound: no more `getSpan` calls. */
   active: boolean;
   /** Called when one of this binding's spans leaves the waiting phase (for hub bookkeeping). */

@@ -1,7 +1,9 @@
 /**
  * A cheap fork of a `Scope`: a copy as `Scope#clone()` makes it, built from the scope's private
  * fields without running the constructor, and the calibration that proves it identical to
- * `clone()` on the installed `@sentry/core` before it is ever used.
+ * `clone()` before it is ever used. Calibrated per `Scope` class, the class of the scope being
+ * forked: an app may load two instances of `@sentry/core` (CommonJS `@sentry/node` beside this
+ * package imported as ESM), whose scopes share the carrier but not the class.
  */
 import { Scope as ScopeConstructor, _INTERNAL_setSpanForScope } from '@sentry/core';
 import type { Scope, Span } from '@sentry/core';
@@ -19,7 +21,7 @@ export const SCOPE_SPAN_FIELD = 'span';
  * without `Object.defineProperty` for the non-enumerable `refs` (kept under a symbol, exposed by
  * an accessor on an intermediate prototype). Field order matches `clone()`.
  */
-function ScopeFork(this: ScopeFields, src: ScopeFields, span?: Span): void {
+function copyScopeFields(this: ScopeFields, src: ScopeFields, span?: Span): void {
   this._notifyingListeners = false;
   this._scopeListeners = [];
   this._eventProcessors = src._eventProcessors.slice();
@@ -56,6 +58,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * methods); otherwise `clone()` itself.
  */
 type Forker = (scope: Scope, span?: Span) => Scope;
+type ScopeClass = new () => Scope;
 
 /** `Scope#clone()` plus Sentry's own span setter: what the calibration falls back to. */
 function cloneFallback(scope: Scope, span?: Span): Scope {
@@ -68,8 +71,9 @@ function isCloneFallback(fork: Forker): boolean {
   return fork === cloneFallback;
 }
 
-function createScopeForker(ScopeClass: new () => Scope): Forker {
-  const viaClone = cloneFallback;
+/** The calibrated fork for one `Scope` class, and the prototype its forks get (when cheap). */
+function createScopeForker(ScopeClass: ScopeClass): { fork: Forker; forkProto?: object } {
+  const viaClone = { fork: cloneFallback };
   try {
     const scopeProto = ScopeClass.prototype as object;
     const forkProto = Object.create(scopeProto, {
@@ -84,6 +88,10 @@ function createScopeForker(ScopeClass: new () => Scope): Forker {
         },
       },
     });
+    // one constructor per class, so that each class's forks share one hidden class
+    const ScopeFork = function (this: ScopeFields, src: ScopeFields, span?: Span): void {
+      copyScopeFields.call(this, src, span);
+    };
     ScopeFork.prototype = forkProto;
     const fork = (scope: Scope, span?: Span): Scope =>
       new (ScopeFork as unknown as new (src: Scope, span?: Span) => Scope)(scope, span);
@@ -129,36 +137,65 @@ function createScopeForker(ScopeClass: new () => Scope): Forker {
     if (stored !== marker && (stored as { deref?: () => unknown } | undefined)?.deref?.() !== marker) return viaClone;
     const withSpan = fork(probe, marker) as unknown as ScopeFields;
     if (withSpan.refs?.[SCOPE_SPAN_FIELD] !== marker) return viaClone;
-    return fork;
+    return { fork, forkProto };
   } catch {
     return viaClone;
   }
 }
 
-let forker: { fork: Forker; cheap: boolean } | undefined;
+interface ForkerEntry {
+  readonly fork: Forker;
+  readonly cheap: boolean;
+}
 
-function getForker(): { fork: Forker; cheap: boolean } {
-  if (!forker) {
-    const fork = createScopeForker(ScopeConstructor as unknown as new () => Scope);
+/** Scope prototype (a class's, or the prototype of its cheap forks) → that class's forker. */
+const forkers = new WeakMap<object, ForkerEntry>();
+let lastProto: object | undefined;
+let lastEntry: ForkerEntry | undefined;
+
+function learnForker(proto: object | null): ForkerEntry {
+  const own = (proto as { constructor?: unknown } | null)?.constructor;
+  const ScopeClass = (typeof own === 'function' ? own : ScopeConstructor) as ScopeClass;
+  const classProto = ScopeClass.prototype as object;
+  let entry = forkers.get(classProto);
+  if (!entry) {
+    const made = createScopeForker(ScopeClass);
     // the calibration returns its clone()-based fallback by identity, never a renamed copy
-    forker = { fork, cheap: !isCloneFallback(fork) };
+    entry = { fork: made.fork, cheap: !isCloneFallback(made.fork) };
+    forkers.set(classProto, entry);
+    if (made.forkProto) forkers.set(made.forkProto, entry);
   }
-  return forker;
+  if (proto) forkers.set(proto, entry);
+  return entry;
+}
+
+/** The forker for the class `scope` is an instance of (its own, not the one imported here). */
+function forkerOf(scope: Scope | undefined): ForkerEntry {
+  const proto = scope === undefined ? (ScopeConstructor.prototype as object) : (Object.getPrototypeOf(scope) as object | null);
+  if (proto !== null && proto === lastProto) return lastEntry!;
+  const entry = (proto !== null && forkers.get(proto)) || learnForker(proto);
+  if (proto !== null) {
+    lastProto = proto;
+    lastEntry = entry;
+  }
+  return entry;
 }
 
 /**
  * A copy of `scope` as `scope.clone()` makes it, about ten times cheaper, with `span` (when given)
- * as its active span. See {@link ScopeFork}.
+ * as its active span. See {@link copyScopeFields}.
  */
 export function forkScope(scope: Scope, span?: Span): Scope {
-  return getForker().fork(scope, span);
+  return forkerOf(scope).fork(scope, span);
 }
 
-/** Whether {@link forkScope} uses the cheap fork (false: it falls back to `Scope#clone()`). */
-export function isCheapScopeForkActive(): boolean {
-  return getForker().cheap;
+/**
+ * Whether {@link forkScope} uses the cheap fork for scopes of `scope`'s class (default: the
+ * `Scope` class imported here); false: it falls back to `Scope#clone()`.
+ */
+export function isCheapScopeForkActive(scope?: Scope): boolean {
+  return forkerOf(scope).cheap;
 }
-
 
 /** The span a scope holds as active (`scope.refs.span`, a plain value or a WeakRef). */
 export function spanOfScope(scope: Scope): unknown {

@@ -5,7 +5,6 @@
  * The first call with a given shape takes the generic path and compares: only if our copy of
  * that store would be identical is the cheap path used from then on (until the strategy changes).
  */
-import { Scope as ScopeConstructor } from '@sentry/core';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Scope, Span } from '@sentry/core';
 import { forkScope, isCheapScopeForkActive, spanOfScope, type ScopeFields } from './scope-fork';
@@ -29,8 +28,19 @@ interface ContextLike {
 type Shape = 'pair' | 'context';
 const shapeVerdicts: Record<Shape, 'unknown' | 'cheap' | 'generic'> = { pair: 'unknown', context: 'unknown' };
 
+/**
+ * Whether `value` is a Sentry `Scope`, judged by its methods: `instanceof` would fail for scopes
+ * of another `@sentry/core` instance in the process (CommonJS `@sentry/node` beside this package
+ * imported as ESM), sending every call down the generic path.
+ */
 function isScope(value: unknown): value is Scope {
-  return value instanceof ScopeConstructor;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Scope).clone === 'function' &&
+    typeof (value as Scope).getScopeData === 'function' &&
+    typeof (value as Scope).setPropagationContext === 'function'
+  );
 }
 
 function asPair(value: unknown): ScopePairLike | undefined {
@@ -112,7 +122,8 @@ export function storeWithActiveSpan(storage: AsyncLocalStorage<unknown>, span: S
   if (shapeVerdicts[shape] === 'cheap') return cheapStore(shape, caller, span);
   const made = generic(span);
   try {
-    shapeVerdicts[shape] = sameAsCheap(shape, caller, made, span) && isCheapScopeForkActive() ? 'cheap' : 'generic';
+    const scope = shape === 'pair' ? (caller as ScopePairLike).scope : asPair((caller as ContextLike).getValue(SENTRY_SCOPES_KEY))!.scope;
+    shapeVerdicts[shape] = sameAsCheap(shape, caller, made, span) && isCheapScopeForkActive(scope) ? 'cheap' : 'generic';
   } catch {
     shapeVerdicts[shape] = 'generic';
   }
