@@ -20,8 +20,14 @@ export default defineConfig({
   // One copy of the binding registry for every entry point, in both formats.
   splitting: true,
   clean: true,
-  // import.meta.url in the CommonJS build (used to resolve optional peers lazily)
-  shims: true,
+  // No shims: they import `url`/`path` into a chunk every ESM entry loads and call
+  // fileURLToPath(import.meta.url) at load, which throws on workerd (import.meta.url undefined).
+  // The one place that needs a file location (otel.ts) reads __filename in CJS, import.meta.url in ESM.
+  shims: false,
+  esbuildOptions(options, { format }) {
+    // CommonJS has no import.meta (a SyntaxError there): otel.ts reads __filename first.
+    if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+  },
   target: 'node20',
   platform: 'node',
   external: ['@sentry/core', '@sentry/opentelemetry', '@opentelemetry/api'],

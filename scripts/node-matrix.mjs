@@ -6,13 +6,18 @@
 //
 //   node scripts/node-matrix.mjs [--versions 20,26] [--] <command> [args...]
 //   node scripts/node-matrix.mjs -- vitest run          (what `npm run test:matrix` does)
+//   node scripts/node-matrix.mjs --versions 20,26 --sentry all -- vitest run test/unit/core
 //
-// The child sees NODE_MATRIX_VERSION (e.g. 22.23.3) and NODE_MATRIX_MAJOR (e.g. 22).
+// The child sees NODE_MATRIX_VERSION (e.g. 22.23.3) and NODE_MATRIX_MAJOR (e.g. 22). With
+// `--sentry`, each Node version runs the command once per Sentry release (installed by
+// scripts/sentry-versions.mjs), with SENTRY_MATRIX_VERSION and SENTRY_MATRIX_DIR set (vitest.config.ts
+// resolves the Sentry packages there).
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { ensureNodeVersions, envWithNode, parseVersionsOption } from './node-versions.mjs';
+import { ensureSentryVersion, parseSentryOption } from './sentry-versions.mjs';
 
 const PROJECT_BIN = join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.bin');
 
@@ -72,7 +77,7 @@ function runOne(command, args, env) {
 }
 
 /** One summary line: `node 22.23.3  PASS  (123 tests, 41 s)` or `... FAIL  (exit 1, 3 failed of 123 tests, 41 s)`. */
-export function formatSummary({ version, code, signal, tests, seconds }) {
+export function formatSummary({ version, sentry, code, signal, tests, seconds }) {
   const parts = [];
   if (code !== 0) parts.push(signal ? `signal ${signal}` : `exit ${code}`);
   if (tests) {
@@ -80,29 +85,44 @@ export function formatSummary({ version, code, signal, tests, seconds }) {
     parts.push(code !== 0 && tests.failed ? `${tests.failed} failed of ${tests.total} tests${skipped}` : `${tests.total} tests${skipped}`);
   }
   parts.push(`${Math.round(seconds)} s`);
-  return `node ${version.padEnd(8)} ${code === 0 ? 'PASS' : 'FAIL'}  (${parts.join(', ')})`;
+  const label = sentry ? `node ${version.padEnd(8)} sentry ${sentry.padEnd(8)}` : `node ${version.padEnd(8)}`;
+  return `${label} ${code === 0 ? 'PASS' : 'FAIL'}  (${parts.join(', ')})`;
 }
 
 /**
  * Runs `command args` under each Node major in turn. Resolves to one result per version:
  * `{ major, version, code, tests, seconds }`.
  */
-export async function runMatrix(majors, command, args, { env = process.env } = {}) {
+export async function runMatrix(majors, command, args, { env = process.env, sentry } = {}) {
   const nodes = ensureNodeVersions(majors);
+  const sentries = sentry ? sentry.map((version) => ensureSentryVersion(version)) : [undefined];
   // Like `npm run`: the project's own tools (vitest, tsx) are found by name.
   const withTools = envWithNode(PROJECT_BIN, env);
   const results = [];
   for (const node of nodes) {
-    process.stdout.write(`\n━━ node ${node.version} ━━ ${[command, ...args].join(' ')}\n`);
-    const childEnv = { ...envWithNode(node.binDir, withTools), NODE_MATRIX_VERSION: node.version, NODE_MATRIX_MAJOR: String(node.major) };
-    const run = await runOne(command, args, childEnv);
-    results.push({ major: node.major, version: node.version, code: run.code, signal: run.signal, tests: parseTestCount(run.output), seconds: run.seconds });
+    for (const release of sentries) {
+      const title = release ? `node ${node.version} · sentry ${release.version}` : `node ${node.version}`;
+      process.stdout.write(`\n━━ ${title} ━━ ${[command, ...args].join(' ')}\n`);
+      const childEnv = { ...envWithNode(node.binDir, withTools), NODE_MATRIX_VERSION: node.version, NODE_MATRIX_MAJOR: String(node.major) };
+      if (release) Object.assign(childEnv, { SENTRY_MATRIX_VERSION: release.version, SENTRY_MATRIX_DIR: release.dir });
+      const run = await runOne(command, args, childEnv);
+      results.push({
+        major: node.major,
+        version: node.version,
+        sentry: release?.version,
+        code: run.code,
+        signal: run.signal,
+        tests: parseTestCount(run.output),
+        seconds: run.seconds,
+      });
+    }
   }
   return results;
 }
 
 async function main() {
-  const { majors, rest } = parseVersionsOption(process.argv.slice(2));
+  const { sentry, rest: afterSentry } = parseSentryOption(process.argv.slice(2));
+  const { majors, rest } = parseVersionsOption(afterSentry);
   const commandLine = rest[0] === '--' ? rest.slice(1) : rest;
   if (commandLine.length === 0) {
     console.error('usage: node scripts/node-matrix.mjs [--versions 20,26] [--] <command> [args...]');
@@ -110,7 +130,7 @@ async function main() {
     return;
   }
   const [command, ...args] = commandLine;
-  const results = await runMatrix(majors, command, args);
+  const results = await runMatrix(majors, command, args, { sentry });
   process.stdout.write('\n');
   for (const result of results) process.stdout.write(`${formatSummary(result)}\n`);
   if (results.some((r) => r.code !== 0)) process.exitCode = 1;

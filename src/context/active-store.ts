@@ -1,8 +1,9 @@
 /** How a store with a span active is made, for the strategy in force. */
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { getRootSpan, spanIsIgnored, withActiveSpan } from '@sentry/core';
+import { getRootSpan, withActiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
 import { logDebug } from '../core/guard';
+import { spanIsIgnored } from '../sentry-internals/exports';
 import { storeWithActiveSpan } from '../sentry-internals/store-shapes';
 import type { TracingChannelBinding } from './tracing-channel-binding';
 

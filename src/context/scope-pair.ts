@@ -10,13 +10,12 @@ import {
   generateTraceId,
   getDefaultCurrentScope,
   getDefaultIsolationScope,
-  isContinuingTrace,
   setAsyncContextStrategy,
 } from '@sentry/core';
 import type { Scope, Span } from '@sentry/core';
 import { getAsyncHooks } from '../core/node-builtins';
 import { logDebug } from '../core/guard';
-import { sampleRand } from '../sentry-internals/exports';
+import { isContinuingTrace, sampleRand } from '../sentry-internals/exports';
 import { forkScope } from '../sentry-internals/scope-fork';
 import { createTracingChannelBinding } from './tracing-channel-binding';
 

@@ -22,8 +22,25 @@ function readView(): StrategyView {
   return { origin: currentStrategyObject(), binding: readTracingChannelBinding() };
 }
 
+let recheckedOrigin: unknown;
+
+/**
+ * A strategy whose binding is not usable yet (@sentry/node 10 sets its strategy before the
+ * OpenTelemetry context manager the binding reads): look again once `Sentry.init` has returned.
+ */
+function recheckSoon(next: StrategyView): void {
+  if (next.origin === undefined || next.binding !== undefined || recheckedOrigin === next.origin) return;
+  recheckedOrigin = next.origin;
+  try {
+    queueMicrotask(refresh);
+  } catch {
+    // no microtasks here: pollStrategy() still notices on a later traced call
+  }
+}
+
 function refresh(): void {
   const next = readView();
+  recheckSoon(next);
   if (view && next.origin === view.origin && next.binding?.asyncLocalStorage === view.binding?.asyncLocalStorage) return;
   view = next;
   resetStoreShapes();
@@ -54,8 +71,11 @@ export function watchStrategy(listener: Listener): () => void {
 
 /**
  * Where the strategy slot cannot be observed (a frozen carrier), notices a new strategy on the
- * next traced call instead. Costs one property read per call, and only then.
+ * next traced call instead. Costs one property read per call, and only then. Also while the
+ * strategy in force has no usable binding yet: @sentry/node 10 installs its strategy before the
+ * OpenTelemetry context manager whose storage that binding returns, so the binding appears later.
  */
 export function pollStrategy(): void {
-  if (!observed && currentStrategyObject() !== view?.origin) refresh();
+  if (view === undefined) return;
+  if ((!observed && currentStrategyObject() !== view.origin) || (view.origin !== undefined && view.binding === undefined)) refresh();
 }

@@ -10,7 +10,7 @@ const DEFAULT_DEFER_TIMEOUT_MS = 300_000;
 const MAX_TIMER_MS = 2_147_483_647;
 const SUB_CHANNELS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
 
-function isTracingChannel(value: unknown): value is TracingChannel<object> {
+function isTracingChannel(value: unknown): value is TracingChannel<unknown, object> {
   if (typeof value !== 'object' || value === null) return false;
   return SUB_CHANNELS.every((name) => {
     const sub = (value as Record<string, { subscribe?: unknown; bindStore?: unknown }>)[name];
@@ -19,11 +19,11 @@ function isTracingChannel(value: unknown): value is TracingChannel<object> {
 }
 
 /** A channel argument as a TracingChannel; `undefined` where diagnostics_channel is missing. */
-function resolveChannel(fn: string, channel: unknown): TracingChannel<object> | undefined {
+function resolveChannel(fn: string, channel: unknown): TracingChannel<unknown, object> | undefined {
   if (typeof channel === 'string') {
     if (channel.length === 0) throw new TypeError(`${fn}: \`channel\` must be a non-empty channel name`);
     const dc = getDiagnosticsChannel();
-    return dc ? (dc.tracingChannel(channel) as TracingChannel<object>) : undefined;
+    return dc ? (dc.tracingChannel(channel) as TracingChannel<unknown, object>) : undefined;
   }
   if (isTracingChannel(channel)) return channel;
   throw new TypeError(`${fn}: \`channel\` must be a TracingChannel or a channel name, got ${describe(channel)}`);
@@ -63,7 +63,7 @@ function checkOptions(fn: string, options: unknown): BindOptions<object> {
 
 function noopBinding<TData extends object>(channel: unknown): ChannelBinding<TData> {
   return {
-    channel: channel as TracingChannel<TData>,
+    channel: channel as TracingChannel<unknown, TData>,
     getSpan: () => undefined,
     unbind: () => undefined,
     [Symbol.dispose]: () => undefined,
@@ -72,7 +72,7 @@ function noopBinding<TData extends object>(channel: unknown): ChannelBinding<TDa
 
 function bind<TData extends object>(
   fn: string,
-  channelArg: TracingChannel<TData> | string,
+  channelArg: TracingChannel<unknown, TData> | string,
   getSpan: GetSpan<TData>,
   lifecycle: BindOptions<object> | undefined,
 ): ChannelBinding<TData> {
@@ -97,7 +97,7 @@ function bind<TData extends object>(
   hub.add(record);
   let unbound = false;
   const handle = {
-    channel: channel as unknown as TracingChannel<TData>,
+    channel: channel as unknown as TracingChannel<unknown, TData>,
     getSpan(data: TData) {
       for (let entry = entriesOf(data); entry; entry = entry.next) {
         if (entry.binding === record) return entry.span;
@@ -131,7 +131,7 @@ function bind<TData extends object>(
  *   startInactiveSpan({ name: 'query', op: 'db' }), { captureError: true });
  */
 export function bindTracingChannelToSpan<TData extends object>(
-  channel: TracingChannel<TData> | string,
+  channel: TracingChannel<unknown, TData> | string,
   getSpan: GetSpan<TData>,
   options?: BindOptions<TData>,
 ): ChannelBinding<TData> {
@@ -145,7 +145,7 @@ export function bindTracingChannelToSpan<TData extends object>(
  * yourself (for example from your own subscribers). Prefer `bindTracingChannelToSpan` otherwise.
  */
 export function bindSpanToChannelStore<TData extends object>(
-  channel: TracingChannel<TData> | string,
+  channel: TracingChannel<unknown, TData> | string,
   getSpan: GetSpan<TData>,
 ): ChannelBinding<TData> {
   return bind('bindSpanToChannelStore', channel, getSpan, undefined);

@@ -16,12 +16,19 @@ import { endOnAsyncEnd, endOnEnd, isCallWaiting, markOnError, type CallEntry } f
 import { startCall, type StartHost } from './span-start';
 import type { BindingRecord } from './types';
 
-type AnyChannel = TracingChannel<object>;
+type AnyChannel = TracingChannel<unknown, object>;
 type Storage = AsyncLocalStorage<unknown>;
 
 // Process-wide (tracingChannel.start → its hub): two copies of this package binding one channel
 // must share its one transform.
 const hubs = globalSlot('hubs', () => new WeakMap<object, ChannelHub>());
+// Strong references to every channel (and its five sub-channels) a binding uses: Bun collects
+// channels that only subscribers reference (a publisher calling `tracingChannel(name)` anew
+// would then get fresh, unsubscribed ones). Released when the channel's last binding unbinds.
+const held = new Set<object>();
+function subChannels(channel: AnyChannel): object[] {
+  return [channel, channel.start, channel.end, channel.asyncStart, channel.asyncEnd, channel.error];
+}
 
 /**
  * Marks the store transforms of every hub (of every copy of this package), so that
@@ -123,6 +130,7 @@ export class ChannelHub implements StartHost {
   /** Adds a binding after the existing ones; its spans nest inside theirs. */
   add(record: BindingRecord): void {
     this.bindings = [...this.bindings, record];
+    for (const ref of subChannels(this.channel)) held.add(ref);
     this._stopWatching ??= watchStrategy(this._onStrategy);
     this._attach(currentStrategy());
   }
@@ -132,6 +140,7 @@ export class ChannelHub implements StartHost {
     record.active = false;
     this.bindings = this.bindings.filter((b) => b !== record);
     if (this.bindings.length === 0) {
+      for (const ref of subChannels(this.channel)) held.delete(ref);
       this._detachStart();
       this._detachIfIdle();
     }

@@ -8,6 +8,7 @@ import type { Span } from '@sentry/core';
 import { currentStore, NO_STORE, storeWithSpan, type MakeStore } from '../context/active-store';
 import { pollStrategy } from '../context/strategy-watch';
 import { getActiveSpan } from '@sentry/core';
+import { checkOneCopy } from '../sentry-internals/one-copy';
 import { forgetCall, recordCall } from './call-registry';
 import { guard, logDebug } from './guard';
 import { CallEntry } from './span-end';
@@ -66,6 +67,7 @@ function isSpan(value: unknown): value is Span {
  */
 export function startCall(host: StartHost, data: object): unknown {
   pollStrategy();
+  checkOneCopy();
   const { bindings, storage, makeStore } = host;
   const caller = storage === undefined ? undefined : currentStore(storage);
   let head: CallEntry | undefined;

@@ -43,7 +43,7 @@ export interface BindOptions<TData extends object = object> {
 /** The handle returned by {@link bindTracingChannelToSpan} and {@link bindSpanToChannelStore}. */
 export interface ChannelBinding<TData extends object = object> extends Disposable {
   /** The tracing channel this binding listens to. */
-  channel: TracingChannel<TData>;
+  channel: TracingChannel<unknown, TData>;
   /**
    * The span this binding made for that payload, from `start` until that span has ended
    * (including `beforeSpanEnd` and the final event's subscribers); afterwards it may answer

@@ -1,4 +1,5 @@
 /** What every traced call shares: the entry (resolve, fast path, `start.runStores`) and the sync throw. */
+import { hasSubscribers } from './subscribers';
 import { resolveChannel } from './channel-ref';
 import { recordError } from './payload';
 import type { ChannelRef, PublishTracingChannel } from './types';
@@ -26,7 +27,7 @@ export function publishCall(
   args: unknown[],
 ): unknown {
   const traced = resolveChannel(channel);
-  if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
+  if (traced === undefined || !hasSubscribers(traced)) return Reflect.apply(fn, thisArg, args);
   return runTraced(traced, run, fn, context ?? {}, thisArg, args);
 }
 

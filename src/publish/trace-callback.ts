@@ -1,4 +1,5 @@
 /** `traceCallback`: trace a call that reports completion through a Node-style callback. */
+import { hasSubscribers } from './subscribers';
 import { runTraced, type CallRunner } from './call';
 import { resolveChannel } from './channel-ref';
 import { recordError, recordResult } from './payload';
@@ -87,7 +88,7 @@ export function traceCallback<This, Args extends unknown[], Result>(
   ...args: Args
 ): Result {
   const traced = resolveChannel(channel);
-  if (traced === undefined || !traced.hasSubscribers) return Reflect.apply(fn, thisArg, args);
+  if (traced === undefined || !hasSubscribers(traced)) return Reflect.apply(fn, thisArg, args);
   const index = callbackIndex(position, args.length);
   const callback = index === -1 ? undefined : args[index];
   const data = context ?? {};

@@ -3,9 +3,10 @@
  * (not part of Sentry's public API) and the carrier slot (`__SENTRY__[version].acs`) it lives in,
  * turned into an accessor so that a new strategy is noticed the moment it is installed.
  */
-import { GLOBAL_OBJ, SDK_VERSION, getAsyncContextStrategy, getMainCarrier, setAsyncContextStrategy } from '@sentry/core';
+import { GLOBAL_OBJ, SDK_VERSION, getMainCarrier, setAsyncContextStrategy } from '@sentry/core';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { TracingChannelBinding } from '../context/tracing-channel-binding';
+import { currentAsyncContextStrategy } from './exports';
 
 function isStorage(value: unknown): value is AsyncLocalStorage<unknown> {
   return (
@@ -22,7 +23,7 @@ function isStorage(value: unknown): value is AsyncLocalStorage<unknown> {
  */
 export function readTracingChannelBinding(): TracingChannelBinding | undefined {
   try {
-    const binding = getAsyncContextStrategy(getMainCarrier()).getTracingChannelBinding?.() as
+    const binding = currentAsyncContextStrategy().getTracingChannelBinding?.() as
       | Partial<TracingChannelBinding>
       | undefined;
     if (!binding || !isStorage(binding.asyncLocalStorage)) return undefined;
@@ -116,7 +117,7 @@ export function currentStrategyObject(): unknown {
  * handed to another.
  */
 export function dropNonOtelStrategy(): void {
-  const current = getAsyncContextStrategy(getMainCarrier());
+  const current = currentAsyncContextStrategy();
   if (current.getTracingChannelBinding && typeof current.getActiveSpan !== 'function') {
     setAsyncContextStrategy(undefined);
   }

@@ -79,18 +79,39 @@ describe('package', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual([]);
   });
 
-  it('without node:diagnostics_channel, importing works and binding returns a do-nothing handle', () => {
+  it('without process.getBuiltinModule, CommonJS loads the builtins through require: binding works at once', () => {
     const script = `
       process.getBuiltinModule = undefined;
       const { bindTracingChannelToSpan, setScopePairAsyncContextStrategy } = require('tracing-channel-span');
-      const b = bindTracingChannelToSpan('x', () => undefined);
+      let calls = 0;
+      const b = bindTracingChannelToSpan('no-gbm:cjs', () => { calls++; return undefined; });
+      require('node:diagnostics_channel').tracingChannel('no-gbm:cjs').traceSync(() => 1, {});
       b.unbind(); b.unbind();
-      console.log(JSON.stringify({ span: b.getSpan({}) ?? null, strategy: setScopePairAsyncContextStrategy() }));
+      console.log(JSON.stringify({ calls, strategy: setScopePairAsyncContextStrategy() }));
     `;
     const r = node(['-e', script]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ span: null, strategy: false });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ calls: 1, strategy: true });
+  });
+
+  it('without process.getBuiltinModule and require (ESM), importing never throws and binding works once import() arrived', () => {
+    const script = `
+      process.getBuiltinModule = undefined;
+      const { bindTracingChannelToSpan, setScopePairAsyncContextStrategy } = await import('tracing-channel-span');
+      const early = bindTracingChannelToSpan('no-gbm:esm', () => undefined);
+      early.unbind();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      let calls = 0;
+      const b = bindTracingChannelToSpan('no-gbm:esm', () => { calls++; return undefined; });
+      (await import('node:diagnostics_channel')).tracingChannel('no-gbm:esm').traceSync(() => 1, {});
+      b.unbind();
+      console.log(JSON.stringify({ calls, strategy: setScopePairAsyncContextStrategy() }));
+    `;
+    const r = node(['--input-type=module', '-e', script]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({ calls: 1, strategy: true });
   });
 
   it("'./testing' and './inspect' load no @sentry/* module (no Sentry needed)", () => {

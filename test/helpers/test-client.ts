@@ -7,6 +7,7 @@ import {
   setCurrentClient,
   spanToJSON,
 } from '@sentry/core';
+import { spanJson } from './span-view';
 import type { ClientOptions, Event, EventHint, Span } from '@sentry/core';
 
 /** A real `@sentry/core` client that keeps what it would send in memory (no network). */
@@ -27,7 +28,7 @@ export class RecordingClient extends Client<ClientOptions> {
 
 export interface Recorder {
   client: Client;
-  /** Every span that ended, as `spanToJSON`, in end order. */
+  /** Every span that ended, as `spanToJSON` with v11's field names (span-view.ts), in end order. */
   ended: ReturnType<typeof spanToJSON>[];
   /** How many times each span object ended. */
   endCounts: Map<Span, number>;
@@ -71,7 +72,7 @@ export function attachRecorder<C extends Client>(client: C): Recorder & { client
     },
   };
   client.on('spanEnd', (span) => {
-    recorder.ended.push(spanToJSON(span));
+    recorder.ended.push(spanJson(span));
     recorder.endCounts.set(span, (recorder.endCounts.get(span) ?? 0) + 1);
   });
   const captureException = client.captureException.bind(client);

@@ -1,6 +1,7 @@
 import { tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spanToJSON, startInactiveSpan, startSpan } from '@sentry/core';
+import { startInactiveSpan, startSpan } from '@sentry/core';
+import { spanAttributes, spanName } from '../../helpers/span-view';
 import type { Span } from '@sentry/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bindTracingChannelToSpan, enrichBoundSpan, setScopePairAsyncContextStrategy, type ChannelBinding } from '../../../src/index';
@@ -8,8 +9,8 @@ import { installRecordingClient, type Recorder } from '../../helpers/test-client
 
 type Payload = { id?: number };
 let seq = 0;
-const attrs = (span: Span): Record<string, unknown> => (spanToJSON(span) as any).attributes ?? {};
-const nameOf = (span: Span): string => (spanToJSON(span) as any).name;
+const attrs = spanAttributes;
+const nameOf = spanName;
 
 describe('enrichBoundSpan', () => {
   let rec: Recorder;

@@ -7,7 +7,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   getActiveSpan,
   SPAN_STATUS_ERROR,
-  spanToJSON,
   startInactiveSpan,
   startSpan,
   withActiveSpan,
@@ -22,6 +21,7 @@ import {
   type ChannelBinding,
 } from '../../../src/index';
 import type { Recorder } from '../../helpers/test-client';
+import { spanJson, spanStatus, spanStatusMessage } from '../../helpers/span-view';
 
 type Payload = Record<string, unknown>;
 type Kind = 'traceSync' | 'tracePromise' | 'traceCallback';
@@ -33,7 +33,7 @@ function freshChannel(): TracingChannel<Payload> {
 }
 
 function json(span: Span): any {
-  return spanToJSON(span);
+  return spanJson(span);
 }
 
 function nameOf(span: Span | undefined): string | undefined {
@@ -45,10 +45,7 @@ function isEnded(span: Span): boolean {
   return (j.end_timestamp ?? j.timestamp) !== undefined;
 }
 
-function statusMessage(span: Span): string | undefined {
-  const j = json(span);
-  return j.attributes?.['sentry.status.message'] ?? j.data?.['sentry.status.message'];
-}
+const statusMessage = spanStatusMessage;
 
 function attr(span: Span, key: string): unknown {
   const j = json(span);
@@ -341,7 +338,7 @@ export function defineLifecycleSuite(strategy: string, setup: () => Promise<Reco
           bind(channel, () => (span = startInactiveSpan({ name: 'bound' })));
           await traced(channel, kind, {}, 'fail');
           await flush();
-          expect(json(span!).status).toBe('error');
+          expect(spanStatus(span!)).toBe('error');
           expect(statusMessage(span!)).toBe('boom');
           expect(attr(span!, 'error.type')).toBe('Error');
           expect(rec.captures).toHaveLength(0);
@@ -367,7 +364,7 @@ export function defineLifecycleSuite(strategy: string, setup: () => Promise<Reco
               throw thrown;
             }, {}),
           ).toThrow();
-          expect(json(span!).status).toBe('error');
+          expect(spanStatus(span!)).toBe('error');
           expect(statusMessage(span!)).toBe(message);
           expect(attr(span!, 'error.type')).toBe(type);
         });
@@ -397,7 +394,7 @@ export function defineLifecycleSuite(strategy: string, setup: () => Promise<Reco
           caught = error;
         }
         expect(caught).toBe(hostile);
-        expect(json(span!).status).toBe('error');
+        expect(spanStatus(span!)).toBe('error');
         expect(attr(span!, 'error.type')).toBe('unknown');
         expect(endCount(span)).toBe(1);
       });
@@ -528,7 +525,7 @@ export function defineLifecycleSuite(strategy: string, setup: () => Promise<Reco
           end!(new Error('too late'));
           expect(endCount(span)).toBe(1);
           expect(before).toBe(1);
-          expect(json(span!).status).toBe('ok');
+          expect(spanStatus(span!)).toBe('ok');
         });
       }
 
@@ -545,7 +542,7 @@ export function defineLifecycleSuite(strategy: string, setup: () => Promise<Reco
         await traced(channel, 'tracePromise', {}, 'ok');
         end!(new RangeError('stream broke'));
         expect(endCount(span)).toBe(1);
-        expect(json(span!).status).toBe('error');
+        expect(spanStatus(span!)).toBe('error');
         expect(statusMessage(span!)).toBe('stream broke');
         expect(attr(span!, 'error.type')).toBe('RangeError');
       });
@@ -593,7 +590,7 @@ export function defineLifecycleSuite(strategy: string, setup: () => Promise<Reco
         await sleep(60);
         expect(endCount(span)).toBe(1);
         expect(before).toBe(1);
-        expect(json(span!).status).toBe('error');
+        expect(spanStatus(span!)).toBe('error');
         expect(statusMessage(span!)).toBe('deadline_exceeded');
       });
     });

@@ -1,5 +1,5 @@
 import * as Sentry from '@sentry/node';
-import { getAsyncContextStrategy, getMainCarrier } from '@sentry/core';
+import { currentAsyncContextStrategy } from '../../../src/sentry-internals/exports';
 import { describe, expect, it } from 'vitest';
 import { attachRecorder } from '../../helpers/test-client';
 import { defineLifecycleSuite } from './lifecycle-suite';
@@ -11,7 +11,7 @@ defineLifecycleSuite('@sentry/node (Sentry.init)', () => {
 
 describe('@sentry/node strategy shape', () => {
   it('Sentry.init installs a strategy whose binding exposes only the OTel context storage', () => {
-    const binding = getAsyncContextStrategy(getMainCarrier()).getTracingChannelBinding?.() as unknown as Record<string, unknown>;
+    const binding = currentAsyncContextStrategy().getTracingChannelBinding?.() as unknown as Record<string, unknown>;
     expect(Object.keys(binding)).toEqual(['asyncLocalStorage']);
     expect(typeof (binding.asyncLocalStorage as { getStore: unknown }).getStore).toBe('function');
   });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { GLOBAL_OBJ, SDK_VERSION, getAsyncContextStrategy, getMainCarrier, setAsyncContextStrategy } from '@sentry/core';
+import { GLOBAL_OBJ, SDK_VERSION, getMainCarrier, setAsyncContextStrategy } from '@sentry/core';
+import { currentAsyncContextStrategy } from '../../../src/sentry-internals/exports';
 import { describe, expect, it } from 'vitest';
 import { createTracingChannelBinding } from '../../../src/index';
 import { onStrategyChange, readTracingChannelBinding } from '../../../src/sentry-internals/strategy-slot';
@@ -8,7 +9,7 @@ describe('the @sentry/core internals we rely on', () => {
   it('the strategy lives in __SENTRY__[SDK_VERSION].acs and getTracingChannelBinding is read from it', () => {
     const carrier = (GLOBAL_OBJ as any).__SENTRY__?.[SDK_VERSION] ?? (getMainCarrier(), (GLOBAL_OBJ as any).__SENTRY__[SDK_VERSION]);
     const storage = new AsyncLocalStorage();
-    const strategy = { ...getAsyncContextStrategy(getMainCarrier()), getTracingChannelBinding: () => createTracingChannelBinding(storage) };
+    const strategy = { ...(currentAsyncContextStrategy() as ReturnType<typeof import('@sentry/core').getAsyncContextStrategy>), getTracingChannelBinding: () => createTracingChannelBinding(storage) };
     const seen: number[] = [];
     const watch = onStrategyChange(() => seen.push(1));
     expect(watch.observed).toBe(true);
