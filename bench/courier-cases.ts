@@ -51,8 +51,11 @@ function getSpanCalls(bind: BindToSpan, root: Span, options: { sampledOnly?: boo
 /** Adds the courier, unsampled and sampled-only cases to `runners`; returns their teardowns. */
 export function addCourierCases(runners: Runners, { ours, anchor, missing }: CourierInputs): Array<() => void> {
   const teardown: Array<() => void> = [];
-  const premade = startInactiveSpan({ name: 'bench.premade', op: 'bench' });
+  // a child span, like an integration's (a root span would also fork the isolation scope)
+  const premadeRoot = startInactiveSpan({ name: 'bench.premade-root', op: 'bench', forceTransaction: true });
+  const premade = withActiveSpan(premadeRoot, () => startInactiveSpan({ name: 'bench.premade', op: 'bench' }));
   premade.end();
+  premadeRoot.end();
   const unsampledRoot = startInactiveSpan({ name: UNSAMPLED_ROOT, op: 'bench', forceTransaction: true });
   const unsampledOk = !unsampledRoot.isRecording();
   if (!unsampledOk) missing.push('ours-unsampled, anchor-unsampled, ours-sampled-only: the sampler did not drop the unsampled root');

@@ -8,6 +8,7 @@
  *   node --expose-gc --import tsx bench/worker.ts --strategy scope-pair|otel|otel-mixed --out <file>
  *        [--mode cases|workloads] [--seconds 6] [--heap-calls 1000000] [--heap-cases ours]
  *        [--workload-rounds 20] [--workloads "ioredis GET,h3 request"]
+ *        [--cases courier,anchor-courier] [--kinds traceSync]   (a subset, while working on the courier)
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -70,7 +71,10 @@ async function runCases(strategyName: StrategyName, values: Values, result: Work
   const strategy = await setupStrategy(strategyName);
   const [ours, anchor] = await Promise.all([loadOurs(result.missing), loadAnchor(strategy, result.missing)]);
   const cases = buildCases({ asyncLocalStorage: strategy.asyncLocalStorage, ours, anchor, missing: result.missing });
-  const rows = await measureInterleaved(cases.runners, TRACE_KINDS, {
+  const only = typeof values.cases === 'string' ? new Set(values.cases.split(',')) : undefined;
+  const kinds = typeof values.kinds === 'string' ? TRACE_KINDS.filter((k) => String(values.kinds).split(',').includes(k)) : TRACE_KINDS;
+  const measured = new Map([...cases.runners].filter(([name]) => !only || only.has(name)));
+  const rows = await measureInterleaved(measured, kinds, {
     clock: result.clock,
     seconds: Number(values.seconds),
     minRounds: Number(values['min-rounds']),
@@ -132,6 +136,8 @@ async function main(): Promise<void> {
       'heap-cases': { type: 'string', default: 'ours' },
       'workload-rounds': { type: 'string', default: '20' },
       workloads: { type: 'string' },
+      cases: { type: 'string' },
+      kinds: { type: 'string' },
     },
   });
   const strategyName = values.strategy;
