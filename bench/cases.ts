@@ -2,29 +2,60 @@
  * The benchmark cases: for each trace kind, one runner per case that performs `n` calls of the
  * same tiny function, either directly (`baseline`), traced on a channel with nothing bound, with
  * the least binding machinery (`als-floor`), with the span work but no channel (`span-floor`), or
- * through a span binding (ours, ours with `getSpan` returning `undefined`, Sentry's anchor).
+ * through a span binding (ours, ours with `getSpan` returning `undefined`, Sentry's anchor); the
+ * courier and unsampled cases come from `courier-cases.ts`.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { tracingChannel } from 'node:diagnostics_channel';
 import type { TracingChannel } from 'node:diagnostics_channel';
 import { startInactiveSpan } from '@sentry/core';
 import type { Span } from '@sentry/core';
+import { addCourierCases } from './courier-cases';
 
 /** How a traced call completes. */
 export type TraceKind = 'traceSync' | 'tracePromise' | 'traceCallback';
 /** The cases, in the order reports list them. */
-export type CaseName = 'baseline' | 'no-subscribers' | 'als-floor' | 'span-floor' | 'ours' | 'ours-skip' | 'anchor';
+export type CaseName =
+  | 'baseline'
+  | 'no-subscribers'
+  | 'als-floor'
+  | 'span-floor'
+  | 'ours'
+  | 'ours-skip'
+  | 'anchor'
+  | 'courier'
+  | 'anchor-courier'
+  | 'ours-unsampled'
+  | 'anchor-unsampled'
+  | 'ours-sampled-only';
 
 /** Every trace kind, in report order. */
 export const TRACE_KINDS: readonly TraceKind[] = ['traceSync', 'tracePromise', 'traceCallback'];
 /** Every case, in report order. */
-export const CASE_NAMES: readonly CaseName[] = ['baseline', 'no-subscribers', 'als-floor', 'span-floor', 'ours', 'ours-skip', 'anchor'];
+export const CASE_NAMES: readonly CaseName[] = [
+  'baseline',
+  'no-subscribers',
+  'als-floor',
+  'span-floor',
+  'ours',
+  'ours-skip',
+  'anchor',
+  'courier',
+  'anchor-courier',
+  'ours-unsampled',
+  'anchor-unsampled',
+  'ours-sampled-only',
+];
 
 /** Runs `n` calls; sync kinds return nothing, async kinds resolve after the last call completed. */
 export type CaseRunner = (n: number) => void | Promise<void>;
 
 /** A `bindTracingChannelToSpan` of either implementation, reduced to what the benchmark calls. */
-export type BindToSpan = (channel: TracingChannel<object>, getSpan: (data: object) => Span | undefined) => { unbind(): void };
+export type BindToSpan = (
+  channel: TracingChannel<object>,
+  getSpan: (data: object) => Span | undefined,
+  options?: { sampledOnly?: boolean },
+) => { unbind(): void };
 
 type Callback = (error: unknown, value?: number) => void;
 type Data = Record<string, unknown>;
@@ -52,24 +83,24 @@ export function benchGetSpan(): Span {
 function noop(): void {}
 
 let channelSeq = 0;
-function freshChannel(label: string): TracingChannel<object> {
+export function freshChannel(label: string): TracingChannel<object> {
   return tracingChannel(`bench:${label}:${process.pid}:${channelSeq++}`) as TracingChannel<object>;
 }
 
-function syncLoop(call: () => void): CaseRunner {
+export function syncLoop(call: () => void): CaseRunner {
   return (n) => {
     for (let i = 0; i < n; i++) call();
   };
 }
 
-function promiseLoop(call: () => Promise<unknown>): CaseRunner {
+export function promiseLoop(call: () => Promise<unknown>): CaseRunner {
   return async (n) => {
     for (let i = 0; i < n; i++) await call();
   };
 }
 
 /** Calls `call(next)` n times in a chain: each call starts from the previous call's callback. */
-function callbackLoop(call: (next: Callback) => void): CaseRunner {
+export function callbackLoop(call: (next: Callback) => void): CaseRunner {
   return (n) =>
     new Promise<void>((resolve) => {
       let left = n;
@@ -81,7 +112,7 @@ function callbackLoop(call: (next: Callback) => void): CaseRunner {
     });
 }
 
-function tracedRunners(channel: TracingChannel<object>): Record<TraceKind, CaseRunner> {
+export function tracedRunners(channel: TracingChannel<object>): Record<TraceKind, CaseRunner> {
   return {
     traceSync: syncLoop(() => channel.traceSync(work, {} as Data)),
     tracePromise: promiseLoop(() => channel.tracePromise(workAsync, {} as Data)),
@@ -94,6 +125,8 @@ export interface CaseInputs {
   asyncLocalStorage: AsyncLocalStorage<unknown>;
   ours?: BindToSpan;
   anchor?: BindToSpan;
+  /** Reasons for cases left out are appended here. */
+  missing: string[];
 }
 
 /** The runners per case and kind, plus a teardown that unbinds everything. */
@@ -103,7 +136,7 @@ export interface CaseSet {
 }
 
 /** Builds every case on its own channel. */
-export function buildCases({ asyncLocalStorage, ours, anchor }: CaseInputs): CaseSet {
+export function buildCases({ asyncLocalStorage, ours, anchor, missing }: CaseInputs): CaseSet {
   const runners = new Map<CaseName, Record<TraceKind, CaseRunner>>();
   const teardown: Array<() => void> = [];
 
@@ -160,6 +193,7 @@ export function buildCases({ asyncLocalStorage, ours, anchor }: CaseInputs): Cas
     teardown.push(() => handle.unbind());
     runners.set(name, tracedRunners(channel));
   }
+  teardown.push(...addCourierCases(runners, { ours, anchor, missing }));
 
   return {
     runners,

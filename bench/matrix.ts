@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { buildResults } from './results-model';
 import type { NodeRun } from './results-model';
-import { RESULTS_DIR, describeMachine, writeResults } from './run';
+import { RESULTS_DIR, describeMachine, sentryVersions, writeResults } from './run';
 
 function runMatrix(args: string[]): Promise<number> {
   return new Promise((done) => {
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const runArgs = argv.filter((_, i) => versionsAt === -1 || (i !== versionsAt && !(i === versionsAt + 1 && versionArgs.length === 2)));
 
   const started = process.hrtime.bigint();
+  const machine = describeMachine(); // the load average before the run
   const partsDir = join(RESULTS_DIR, 'tmp', 'matrix');
   rmSync(partsDir, { recursive: true, force: true });
   mkdirSync(partsDir, { recursive: true });
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const results = buildResults(runs, describeMachine());
+  const results = buildResults(runs, machine, sentryVersions());
   writeResults(results);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`\nbench:matrix: wrote bench/results/latest.{json,md,svg} for Node ${runs.map((r) => r.node).join(', ')} in ${seconds.toFixed(0)} s`);

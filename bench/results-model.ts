@@ -1,24 +1,26 @@
 /**
  * The results file (`bench/results/latest.json`, shape fixed by SPEC §6 with extra keys) and the
- * derived numbers the report shows: courier overheads, their ratios and the targets of the
- * benchmark issue.
+ * numbers derived from it. Each (Node version, strategy) is measured in several runs (separate
+ * processes); every ratio is computed within one run, and the report shows its median and its
+ * min–max over the runs, so a reader can see whether it holds to within 10%.
  */
+import { CASE_NAMES } from './cases';
 import type { CaseName, TraceKind } from './cases';
 import type { StrategyName } from './strategy-setup';
-import type { WorkloadCase } from './redis-workload';
+import type { WorkloadCase } from './workloads';
 import type { WorkerResult } from './worker';
 
-/** One measured case (SPEC §6 `rows`). */
+/** One measured case (SPEC §6 `rows`): `medianNs` is the median over runs of each run's median. */
 export interface ResultRow {
   node: string;
   strategy: StrategyName;
   kind: TraceKind;
   case: CaseName;
   medianNs: number;
-  p25Ns: number;
-  p75Ns: number;
-  meanNs: number;
-  rounds: number;
+  /** Each run's median, in run order. */
+  runMediansNs: number[];
+  /** Rounds per run. */
+  rounds: number[];
   callsPerBatch: number;
 }
 
@@ -31,42 +33,74 @@ export interface HeapRow {
   bytesPerMillionCalls: number;
 }
 
-/** One real-workload row. */
+/** One workload row (SPEC §6 `workloads`). */
 export interface WorkloadRow {
   node: string;
   strategy: StrategyName;
   workload: string;
   case: WorkloadCase;
-  /** Wall time per call. */
-  medianNs: number;
-  /** The process's CPU time per call. */
-  cpuMedianNs: number;
+  /** The process's CPU time per operation (median over rounds; over runs, the median of runs). */
+  cpuNsPerOp: number;
+  /** Wall time per operation (latency). */
+  wallNsPerOp: number;
+  runCpuNsPerOp: number[];
   callsPerBatch: number;
   rounds: number;
 }
 
-/** Derived per (node, strategy, kind). Ratios are `null` where the denominator is not positive. */
-export interface OverheadRow {
+/** Median and range of one quantity over the runs. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** The derived quantities, each over the runs. `null`: a case is missing or a denominator ≤ 0. */
+export interface Derived {
+  /** courier − no-subscribers */
+  courierNs: Spread | null;
+  /** anchor-courier − no-subscribers */
+  anchorCourierNs: Spread | null;
+  /** als-floor − no-subscribers */
+  alsNs: Spread | null;
+  /** ours-unsampled − no-subscribers, anchor-unsampled − no-subscribers, ours-sampled-only − no-subscribers */
+  unsampledNs: Spread | null;
+  anchorUnsampledNs: Spread | null;
+  sampledOnlyNs: Spread | null;
+  courierVsAnchor: Spread | null;
+  courierVsAls: Spread | null;
+  /** ours-sampled-only / als-floor (raw medians, like the old ours-skip target) */
+  sampledOnlyVsAlsFloor: Spread | null;
+  unsampledVsAnchor: Spread | null;
+  /** (ours − no-subscribers) / (anchor − no-subscribers): the whole call with a real span */
+  oursVsAnchor: Spread | null;
+  /** ours-skip / als-floor (raw) */
+  skipVsAlsFloor: Spread | null;
+}
+
+/** Derived per (node, strategy, kind). */
+export interface OverheadRow extends Derived {
   node: string;
   strategy: StrategyName;
   kind: TraceKind;
-  /** ours − span-floor − no-subscribers */
-  oursCourierNs: number | null;
-  /** anchor − span-floor − no-subscribers */
-  anchorCourierNs: number | null;
-  /** als-floor − no-subscribers */
-  alsOverheadNs: number | null;
-  oursVsAnchor: number | null;
-  oursVsAls: number | null;
-  /** ours-skip / als-floor (raw medians) */
-  skipVsAlsFloor: number | null;
 }
 
-/** What one Node version's run produced (bench/run.ts `--json`). */
+/** Workload overheads per (node, strategy, workload): CPU added per operation and their ratio. */
+export interface WorkloadOverhead {
+  node: string;
+  strategy: StrategyName;
+  workload: string;
+  oursAddsNs: Spread | null;
+  sentryAddsNs: Spread | null;
+  oursVsSentry: Spread | null;
+}
+
+/** What one Node version's run produced (bench/run.ts `--json-dir`). */
 export interface NodeRun {
   node: string;
-  workers: WorkerResult[];
-  failures: Array<{ strategy: StrategyName; reason: string }>;
+  workers: Array<WorkerResult & { run: number }>;
+  failures: Array<{ strategy: StrategyName; mode: string; run: number; reason: string }>;
   seconds: number;
 }
 
@@ -75,64 +109,111 @@ export interface Results {
   generatedAt: string;
   /** What ns per call means: `cpu` (process CPU time) or `wall`. */
   clock: string;
-  machine: { platform: string; arch: string; cpus: number; cpuModel: string };
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string; loadAverage?: number[] };
+  versions: { sentry: string };
   rows: ResultRow[];
   heap: HeapRow[];
-  workload: WorkloadRow[];
+  workloads: WorkloadRow[];
   overhead: OverheadRow[];
+  workloadOverhead: WorkloadOverhead[];
   notes: string[];
 }
 
-/** The targets of the benchmark issue. */
+/** The targets of the benchmark issue (ratios within one run). */
 export const TARGETS = {
-  oursVsAnchor: 0.5,
-  oursVsAls: 2,
-  skipVsAlsFloor: 1.2,
+  courierVsAnchor: 0.3,
+  courierVsAls: { traceSync: 5, tracePromise: 2, traceCallback: 2 } as Record<TraceKind, number>,
+  sampledOnlyVsAlsFloor: 1.3,
+  oursVsSentry: 0.9,
   heapBytesPerMillion: 1024 * 1024,
+  stableWithin: 0.1,
 } as const;
 
-function ratio(a: number | null, b: number | null): number | null {
-  if (a === null || b === null || !(b > 0)) return null;
-  return a / b;
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = (s.length - 1) / 2;
+  return (s[Math.floor(mid)]! + s[Math.ceil(mid)]!) / 2;
 }
 
-/** Courier overheads and ratios for every (node, strategy, kind) that has the cases. */
+/** The spread of per-run values; `null` when any run lacks the value. */
+export function spreadOf(values: ReadonlyArray<number | null>): Spread | null {
+  if (values.length === 0 || values.some((v) => v === null || !Number.isFinite(v))) return null;
+  const list = values as number[];
+  return { median: median(list), min: Math.min(...list), max: Math.max(...list), runs: list.length };
+}
+
+/** Whether every run is within `TARGETS.stableWithin` (10%) of the median. */
+export function isStable(spread: Spread): boolean {
+  const limit = TARGETS.stableWithin * Math.abs(spread.median);
+  return spread.max - spread.median <= limit && spread.median - spread.min <= limit;
+}
+
+const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : a - b);
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined || !(b > 0) ? null : a / b;
+
+/** The derived quantities of one run's medians. */
+function deriveRun(c: Map<CaseName, number>): Record<keyof Derived, number | null> {
+  const none = c.get('no-subscribers');
+  const over = (name: CaseName) => diff(c.get(name), none);
+  const courierNs = over('courier');
+  const anchorCourierNs = over('anchor-courier');
+  const alsNs = over('als-floor');
+  const unsampledNs = over('ours-unsampled');
+  const anchorUnsampledNs = over('anchor-unsampled');
+  return {
+    courierNs,
+    anchorCourierNs,
+    alsNs,
+    unsampledNs,
+    anchorUnsampledNs,
+    sampledOnlyNs: over('ours-sampled-only'),
+    courierVsAnchor: ratio(courierNs, anchorCourierNs),
+    courierVsAls: ratio(courierNs, alsNs),
+    sampledOnlyVsAlsFloor: ratio(c.get('ours-sampled-only'), c.get('als-floor')),
+    unsampledVsAnchor: ratio(unsampledNs, anchorUnsampledNs),
+    oursVsAnchor: ratio(over('ours'), over('anchor')),
+    skipVsAlsFloor: ratio(c.get('ours-skip'), c.get('als-floor')),
+  };
+}
+
+/** Derived quantities for every (node, strategy, kind), each over the runs. */
 export function deriveOverheads(rows: readonly ResultRow[]): OverheadRow[] {
-  const groups = new Map<string, Map<CaseName, number>>();
-  const keys: Array<Pick<OverheadRow, 'node' | 'strategy' | 'kind'>> = [];
+  const groups = new Map<string, ResultRow[]>();
   for (const row of rows) {
     const key = `${row.node}|${row.strategy}|${row.kind}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = new Map();
-      groups.set(key, group);
-      keys.push({ node: row.node, strategy: row.strategy, kind: row.kind });
-    }
-    group.set(row.case, row.medianNs);
+    groups.set(key, [...(groups.get(key) ?? []), row]);
   }
-  return keys.map(({ node, strategy, kind }) => {
-    const c = groups.get(`${node}|${strategy}|${kind}`)!;
-    const get = (name: CaseName) => c.get(name) ?? null;
-    const none = get('no-subscribers');
-    const spanFloor = get('span-floor');
-    const courier = (name: CaseName) => {
-      const value = get(name);
-      return value === null || spanFloor === null || none === null ? null : value - spanFloor - none;
-    };
-    const oursCourierNs = courier('ours');
-    const anchorCourierNs = courier('anchor');
-    const alsFloor = get('als-floor');
-    const alsOverheadNs = alsFloor === null || none === null ? null : alsFloor - none;
+  return [...groups.values()].map((group) => {
+    const { node, strategy, kind } = group[0]!;
+    const runs = Math.max(...group.map((r) => r.runMediansNs.length));
+    const perRun = Array.from({ length: runs }, (_, i) => deriveRun(new Map(group.filter((r) => r.runMediansNs[i] !== undefined).map((r) => [r.case, r.runMediansNs[i]!]))));
+    const derived = {} as Derived;
+    for (const key of Object.keys(perRun[0]!) as Array<keyof Derived>) derived[key] = spreadOf(perRun.map((r) => r[key]));
+    return { node, strategy, kind, ...derived };
+  });
+}
+
+/** Workload overheads, each over the runs that measured the workload. */
+export function deriveWorkloadOverheads(rows: readonly WorkloadRow[]): WorkloadOverhead[] {
+  const keys = [...new Set(rows.map((w) => `${w.node}|${w.strategy}|${w.workload}`))];
+  return keys.map((key) => {
+    const [node, strategy, workload] = key.split('|') as [string, StrategyName, string];
+    const find = (c: WorkloadCase) => rows.find((w) => w.node === node && w.strategy === strategy && w.workload === workload && w.case === c);
+    const none = find('none');
+    const ours = find('ours');
+    const sentry = find('sentry');
+    const runs = none?.runCpuNsPerOp.length ?? 0;
+    const adds = (w: WorkloadRow | undefined) => Array.from({ length: runs }, (_, i) => (w && none ? diff(w.runCpuNsPerOp[i], none.runCpuNsPerOp[i]) : null));
+    const oursAdds = adds(ours);
+    const sentryAdds = adds(sentry);
     return {
       node,
       strategy,
-      kind,
-      oursCourierNs,
-      anchorCourierNs,
-      alsOverheadNs,
-      oursVsAnchor: ratio(oursCourierNs, anchorCourierNs),
-      oursVsAls: ratio(oursCourierNs, alsOverheadNs),
-      skipVsAlsFloor: ratio(get('ours-skip'), alsFloor),
+      workload,
+      oursAddsNs: spreadOf(oursAdds),
+      sentryAddsNs: spreadOf(sentryAdds),
+      oursVsSentry: spreadOf(oursAdds.map((o, i) => ratio(o, sentryAdds[i]))),
     };
   });
 }
@@ -149,25 +230,61 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Flattens the per-version runs into the results file. */
-export function buildResults(runs: readonly NodeRun[], machine: Results['machine']): Results {
+export function buildResults(runs: readonly NodeRun[], machine: Results['machine'], versions: Results['versions']): Results {
   const rows: ResultRow[] = [];
   const heap: HeapRow[] = [];
-  const workload: WorkloadRow[] = [];
-  const notes: string[] = [];
-  const sorted = [...runs].sort((a, b) => compareVersions(a.node, b.node));
-  for (const run of sorted) {
-    for (const failure of run.failures) notes.push(`node ${run.node} ${failure.strategy}: not measured (${failure.reason})`);
-    for (const worker of run.workers) {
-      const base = { node: worker.node, strategy: worker.strategy };
-      for (const r of worker.rows) rows.push({ ...base, ...r });
-      for (const h of worker.heap) {
-        heap.push({ ...base, case: h.case, calls: h.calls, bytesPerMillionCalls: h.bytesPerMillionCalls });
+  const workloads: WorkloadRow[] = [];
+  const notes = new Set<string>();
+  for (const run of [...runs].sort((a, b) => compareVersions(a.node, b.node))) {
+    for (const f of run.failures) notes.add(`node ${run.node} ${f.strategy} ${f.mode} run ${f.run}: not measured (${f.reason})`);
+    const workers = [...run.workers].sort((a, b) => a.run - b.run);
+    const strategies = [...new Set(workers.map((w) => w.strategy))];
+    for (const strategy of strategies) {
+      const caseWorkers = workers.filter((w) => w.strategy === strategy && w.mode === 'cases');
+      for (const kind of [...new Set(caseWorkers.flatMap((w) => w.rows.map((r) => r.kind)))]) {
+        for (const name of CASE_NAMES) {
+          const measured = caseWorkers.map((w) => w.rows.find((r) => r.kind === kind && r.case === name)).filter((r) => r !== undefined);
+          if (measured.length === 0) continue;
+          const runMediansNs = measured.map((r) => r.medianNs);
+          rows.push({ node: run.node, strategy, kind, case: name, medianNs: median(runMediansNs), runMediansNs, rounds: measured.map((r) => r.rounds), callsPerBatch: measured[0]!.callsPerBatch });
+        }
       }
-      if ('rows' in worker.workload) for (const w of worker.workload.rows) workload.push({ ...base, ...w });
-      else notes.push(`node ${worker.node} ${worker.strategy}: ioredis workload skipped: ${worker.workload.skipped}`);
-      for (const missing of worker.missing) notes.push(`node ${worker.node} ${worker.strategy}: ${missing}`);
+      for (const w of caseWorkers) for (const h of w.heap) heap.push({ node: run.node, strategy, case: h.case, calls: h.calls, bytesPerMillionCalls: h.bytesPerMillionCalls });
+      const workloadWorkers = workers.filter((w) => w.strategy === strategy && w.mode === 'workloads');
+      const names = [...new Set(workloadWorkers.flatMap((w) => w.workloads.rows.map((r) => `${r.workload}|${r.case}`)))];
+      for (const key of names) {
+        const [workload, c] = key.split('|') as [string, WorkloadCase];
+        const measured = workloadWorkers.map((w) => w.workloads.rows.find((r) => r.workload === workload && r.case === c)).filter((r) => r !== undefined);
+        const runCpuNsPerOp = measured.map((r) => r.cpuNsPerOp);
+        workloads.push({
+          node: run.node,
+          strategy,
+          workload,
+          case: c,
+          cpuNsPerOp: median(runCpuNsPerOp),
+          wallNsPerOp: median(measured.map((r) => r.wallNsPerOp)),
+          runCpuNsPerOp,
+          callsPerBatch: measured[0]!.callsPerBatch,
+          rounds: measured[0]!.rounds,
+        });
+      }
+      for (const w of workers.filter((x) => x.strategy === strategy)) {
+        for (const m of w.missing) notes.add(`node ${run.node} ${strategy}: ${m}`);
+        for (const s of w.workloads.skipped) notes.add(`node ${run.node} ${strategy} workloads: ${s}`);
+      }
     }
   }
-  const clocks = [...new Set(sorted.flatMap((run) => run.workers.map((w) => w.clock)))];
-  return { generatedAt: new Date().toISOString(), clock: clocks.join(',') || 'cpu', machine, rows, heap, workload, overhead: deriveOverheads(rows), notes };
+  const clocks = [...new Set(runs.flatMap((run) => run.workers.map((w) => w.clock)))];
+  return {
+    generatedAt: new Date().toISOString(),
+    clock: clocks.join(',') || 'cpu',
+    machine,
+    versions,
+    rows,
+    heap,
+    workloads,
+    overhead: deriveOverheads(rows),
+    workloadOverhead: deriveWorkloadOverheads(workloads),
+    notes: [...notes],
+  };
 }

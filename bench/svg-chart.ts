@@ -1,7 +1,8 @@
 /**
  * A hand-written SVG chart of the results (no dependencies): one panel per strategy and trace
- * kind, grouped bars per Node version: our courier overhead, the anchor's, and the als-floor
- * overhead. Negative values (noise) are drawn as zero-height bars and labelled.
+ * kind, grouped bars per Node version: the courier overhead (`courier − no-subscribers`), the
+ * anchor's (`anchor-courier − no-subscribers`) and the als-floor overhead, medians over runs.
+ * Negative values (noise) are drawn as zero-height bars and labelled.
  */
 import { TRACE_KINDS } from './cases';
 import { compareVersions } from './results-model';
@@ -9,10 +10,14 @@ import type { OverheadRow, Results } from './results-model';
 import type { StrategyName } from './strategy-setup';
 
 const SERIES = [
-  { key: 'oursCourierNs', label: 'ours: courier overhead', color: '#2f6fdb' },
-  { key: 'anchorCourierNs', label: 'anchor (@sentry/server-utils): courier overhead', color: '#e07b28' },
-  { key: 'alsOverheadNs', label: 'als-floor overhead', color: '#8a8a8a' },
+  { key: 'courierNs', label: 'courier (ours) − no-subscribers', color: '#2f6fdb' },
+  { key: 'anchorCourierNs', label: 'anchor-courier (@sentry/server-utils) − no-subscribers', color: '#e07b28' },
+  { key: 'alsNs', label: 'als-floor − no-subscribers', color: '#8a8a8a' },
 ] as const;
+
+function value(row: OverheadRow | undefined, key: (typeof SERIES)[number]['key']): number | null {
+  return row?.[key]?.median ?? null;
+}
 
 const PANEL_W = 330;
 const PANEL_H = 220;
@@ -42,7 +47,7 @@ function panel(x0: number, y0: number, title: string, versions: string[], rows: 
   const left = x0 + MARGIN.left;
   const top = y0 + MARGIN.top;
   let max = 0;
-  for (const row of rows) for (const s of SERIES) max = Math.max(max, row[s.key] ?? 0);
+  for (const row of rows) for (const s of SERIES) max = Math.max(max, value(row, s.key) ?? 0);
   const yMax = niceMax(max);
   const y = (v: number) => top + h - (Math.max(0, v) / yMax) * h;
   parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 + 20}" text-anchor="middle" class="title">${escapeXml(title)}</text>`);
@@ -58,15 +63,15 @@ function panel(x0: number, y0: number, title: string, versions: string[], rows: 
     const row = rows.find((r) => r.node === version);
     const gx = left + gi * groupW + (groupW - barW * SERIES.length) / 2;
     SERIES.forEach((s, si) => {
-      const value = row?.[s.key];
+      const v = value(row, s.key);
       const bx = (gx + si * barW).toFixed(1);
-      if (value === null || value === undefined) return;
-      const by = y(value);
+      if (v === null) return;
+      const by = y(v);
       const bh = Math.max(0, top + h - by);
       parts.push(
-        `<rect x="${bx}" y="${by.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${bh.toFixed(1)}" fill="${s.color}"><title>${escapeXml(`node ${version} ${s.label}: ${label(value)}`)}</title></rect>`,
+        `<rect x="${bx}" y="${by.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${bh.toFixed(1)}" fill="${s.color}"><title>${escapeXml(`node ${version} ${s.label}: ${label(v)}`)}</title></rect>`,
       );
-      if (value <= 0) parts.push(`<text x="${(Number(bx) + barW / 2).toFixed(1)}" y="${(top + h - 3).toFixed(1)}" text-anchor="middle" class="neg">≤0</text>`);
+      if (v <= 0) parts.push(`<text x="${(Number(bx) + barW / 2).toFixed(1)}" y="${(top + h - 3).toFixed(1)}" text-anchor="middle" class="neg">≤0</text>`);
     });
     parts.push(`<text x="${(left + gi * groupW + groupW / 2).toFixed(1)}" y="${top + h + 16}" text-anchor="middle" class="tick">${escapeXml(version)}</text>`);
   });
@@ -86,9 +91,9 @@ export function renderSvg(results: Results): string {
     '<style>.title{font-size:13px;font-weight:600;fill:#222}.tick{font-size:10px;fill:#555}.neg{font-size:8px;fill:#a00}.grid{stroke:#e4e4e4;stroke-width:1}.axis{stroke:#999;stroke-width:1}.legend{font-size:11px;fill:#333}.head{font-size:14px;font-weight:700;fill:#111}</style>',
   );
   parts.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
-  parts.push(`<text x="10" y="20" class="head">Per-call overhead on top of the span work, median ns (lower is better)</text>`);
+  parts.push(`<text x="10" y="20" class="head">Courier overhead per call (span cost taken out), CPU ns, median over runs (lower is better)</text>`);
   SERIES.forEach((s, i) => {
-    const x = 10 + i * 300;
+    const x = 10 + i * 330;
     parts.push(`<rect x="${x}" y="34" width="12" height="12" fill="${s.color}"/>`);
     parts.push(`<text x="${x + 17}" y="44" class="legend">${escapeXml(s.label)}</text>`);
   });

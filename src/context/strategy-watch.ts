@@ -4,6 +4,7 @@
  */
 import { currentStrategyObject, onStrategyChange, readTracingChannelBinding } from '../sentry-internals/strategy-slot';
 import { resetStoreShapes } from '../sentry-internals/store-shapes';
+import { resetActiveSpanReaders } from '../sentry-internals/active-span';
 import type { TracingChannelBinding } from './tracing-channel-binding';
 
 /** The strategy in force. `origin` (the strategy object) changes whenever the strategy does. */
@@ -44,6 +45,7 @@ function refresh(): void {
   if (view && next.origin === view.origin && next.binding?.asyncLocalStorage === view.binding?.asyncLocalStorage) return;
   view = next;
   resetStoreShapes();
+  resetActiveSpanReaders();
   for (const listener of listeners) {
     try {
       listener(next);

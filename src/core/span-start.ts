@@ -7,6 +7,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@sentry/core';
 import { currentStore, NO_STORE, storeWithSpan, type MakeStore } from '../context/active-store';
 import { pollStrategy } from '../context/strategy-watch';
+import { activeSpanIn } from '../sentry-internals/active-span';
 import { getActiveSpan } from '@sentry/core';
 import { checkOneCopy } from '../sentry-internals/one-copy';
 import { forgetCall, recordCall } from './call-registry';
@@ -44,9 +45,9 @@ function isNonRecording(span: Span | undefined): boolean {
 }
 
 /** The caller's active span (read once per call, only when a rule-14 check needs it). */
-function callerSpan(): Span | undefined {
+function callerSpan(caller: unknown, storage: AsyncLocalStorage<unknown> | undefined): Span | undefined {
   try {
-    return getActiveSpan();
+    return storage === undefined ? getActiveSpan() : activeSpanIn(caller);
   } catch {
     return undefined;
   }
@@ -80,7 +81,7 @@ export function startCall(host: StartHost, data: object): unknown {
     const binding = bindings[i]!;
     if (!binding.active) continue;
     if (binding.sampledOnly) {
-      if (active === null) active = callerSpan();
+      if (active === null) active = callerSpan(caller, storage);
       if (isNonRecording(active)) continue; // rule 14: an unsampled trace costs no getSpan
     }
     // Once an earlier binding's span is active, later bindings run `getSpan` inside that store:
@@ -103,7 +104,7 @@ export function startCall(host: StartHost, data: object): unknown {
     if (makeStore === undefined) continue;
     if (isNonRecording(span)) {
       // rule 14: a non-recording span under a non-recording parent changes nothing downstream
-      if (active === null) active = callerSpan();
+      if (active === null) active = callerSpan(caller, storage);
       if (isNonRecording(active)) continue;
     }
     const next = activated ? storage!.run(store, storeWithSpan, makeStore, span) : storeWithSpan(makeStore, span);

@@ -1,0 +1,136 @@
+/**
+ * Runs the real workloads (bench/workload-defs.ts) side by side: `none` (no instrumentation),
+ * `ours` (this package's integration) and `sentry` (Sentry's own integration, replayed from what
+ * it recorded at setup, see bench/sentry-capture.ts). One process, one workload at a time; every
+ * round runs one batch of each case in rotating order; inside a batch, every 10 operations run
+ * under a fresh sampled root span (a "request"), whose end is timed with them. The
+ * result per case is the median over rounds of the process's CPU time per operation (wall time
+ * beside it: latency, which moves with the machine's load).
+ */
+import { quantile } from './rounds';
+import type { CapturedWork } from './sentry-capture';
+import { WORKLOADS } from './workload-defs';
+import type { ReadyWorkload, WorkloadName } from './workload-defs';
+
+/** The workload cases of SPEC §6. */
+export type WorkloadCase = 'none' | 'ours' | 'sentry';
+const CASES: readonly WorkloadCase[] = ['none', 'ours', 'sentry'];
+
+/** One workload row (SPEC §6 `workloads`, without node and strategy). */
+export interface WorkloadMeasurement {
+  workload: WorkloadName;
+  case: WorkloadCase;
+  cpuNsPerOp: number;
+  wallNsPerOp: number;
+  callsPerBatch: number;
+  rounds: number;
+}
+
+/** The rows, and why any workload or case is missing. */
+export interface WorkloadOutcome {
+  rows: WorkloadMeasurement[];
+  skipped: string[];
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+type Sample = { cpu: number; wall: number };
+
+/** Operations per root span: a "request" that makes this many calls (its end, and the sending of its spans, is timed too). */
+const OPS_PER_ROOT = 10;
+
+type WithRootSpan = <T>(fn: () => Promise<T>) => Promise<T>;
+
+async function timed(op: () => Promise<unknown>, n: number, withRootSpan: WithRootSpan): Promise<Sample> {
+  const cpu0 = process.cpuUsage();
+  const wall0 = process.hrtime.bigint();
+  for (let done = 0; done < n; done += OPS_PER_ROOT) {
+    await withRootSpan(async () => {
+      for (let i = 0; i < OPS_PER_ROOT; i++) await op();
+    });
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: ((cpu.user + cpu.system) * 1000) / n, wall: Number(process.hrtime.bigint() - wall0) / n };
+}
+
+async function runCase(ready: ReadyWorkload, name: WorkloadCase, sentry: CapturedWork | undefined, n: number, root: WithRootSpan): Promise<Sample> {
+  if (name === 'none') return timed(ready.op, n, root);
+  if (name === 'ours') {
+    const handle = ready.instrumentOurs();
+    try {
+      return await timed(ready.op, n, root);
+    } finally {
+      handle.unbind();
+    }
+  }
+  sentry!.enable();
+  try {
+    return await timed(ready.op, n, root);
+  } finally {
+    sentry!.disable();
+  }
+}
+
+/** Options of {@link measureWorkloads}. */
+export interface WorkloadOptions {
+  rounds: number;
+  /** Which workloads (default: all). */
+  only?: readonly string[];
+  /** Sentry's integrations' recorded channel work (absent: no `sentry` case). */
+  sentry?: CapturedWork;
+  /** Runs `fn` under a fresh sampled root span and ends it. */
+  withRootSpan: WithRootSpan;
+}
+
+/** Measures every workload that can run here. Never throws: failures land in `skipped`. */
+export async function measureWorkloads(options: WorkloadOptions): Promise<WorkloadOutcome> {
+  const rows: WorkloadMeasurement[] = [];
+  const skipped: string[] = [];
+  const cases = CASES.filter((c) => c !== 'sentry' || options.sentry);
+  if (!options.sentry) skipped.push("sentry: Sentry's integrations were not set up in this process");
+  for (const def of WORKLOADS) {
+    if (options.only && !options.only.includes(def.name)) continue;
+    let ready: ReadyWorkload | { skipped: string };
+    try {
+      ready = await def.start();
+    } catch (error) {
+      skipped.push(`${def.name}: could not start (${message(error)})`);
+      continue;
+    }
+    if ('skipped' in ready) {
+      skipped.push(`${def.name}: ${ready.skipped}`);
+      continue;
+    }
+    const live = ready;
+    try {
+      const samples = new Map<WorkloadCase, Sample[]>(cases.map((c) => [c, []]));
+      const root = options.withRootSpan;
+      for (const c of cases) await runCase(live, c, options.sentry, def.batch, root); // warm-up
+      for (let round = 0; round < options.rounds; round++) {
+        for (let i = 0; i < cases.length; i++) {
+          const c = cases[(i + round) % cases.length]!;
+          samples.get(c)!.push(await runCase(live, c, options.sentry, def.batch, root));
+        }
+      }
+      const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+      for (const c of cases) {
+        const list = samples.get(c)!;
+        rows.push({
+          workload: def.name,
+          case: c,
+          cpuNsPerOp: median(list.map((s) => s.cpu)),
+          wallNsPerOp: median(list.map((s) => s.wall)),
+          callsPerBatch: def.batch,
+          rounds: options.rounds,
+        });
+      }
+    } catch (error) {
+      skipped.push(`${def.name}: failed (${message(error)})`);
+    } finally {
+      await live.close().catch(() => undefined);
+    }
+  }
+  return { rows, skipped };
+}
