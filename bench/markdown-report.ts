@@ -118,8 +118,10 @@ export function renderMarkdown(results: Results, { svgName = 'latest.svg' }: { s
   else {
     out.push(
       'CPU time of this process per operation (the client side, plus the server for h3), median over interleaved rounds: `none` (no instrumentation), `ours` (this package\'s integration), ' +
-        "`sentry` (`@sentry/node`'s own integration for the library: `redisIntegration`, `nitroIntegration`, `vercelAIIntegration`; its channel subscriptions are recorded at setup and switched on only for its batches). " +
-        'ioredis / node-redis GET against a local redis-server; h3: a GET over real HTTP to an h3 2 app on srvx 1 with both tracing plugins; ai: `generateText` with `MockLanguageModelV4` (ai 7, Node 22+).',
+        "`sentry` (`@sentry/node`'s own integration for the library: `redisIntegration`, `nitroIntegration`, `vercelAIIntegration`, `graphqlIntegration`, `mysql2Integration`; its channel subscriptions are recorded at setup and switched on only for its batches). " +
+        'ioredis / node-redis GET against a local redis-server; h3: a GET over real HTTP to an h3 2 app on srvx 1 with both tracing plugins; ai: `generateText` with `MockLanguageModelV4` (ai 7, Node 22+); ' +
+        'graphql: `graphql({ schema, source })` of one query with a sync and an async resolver (graphql 17, Node 22+); mysql2: a primary-key `SELECT` against a local MariaDB. ' +
+        'Before timing, each case runs two operations while the spans that end are counted: none for `none`, some for `ours` and for `sentry`, of different origins (a workload that fails this is not measured; see notes).',
     );
     out.push('');
     const cpu = (node: string, strategy: string, workload: string, c: string) =>

@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/run.ts [--strategies scope-pair,otel,otel-mixed] [--runs 3] [--seconds 4]
  *        [--clock cpu|wall] [--heap-calls 500000] [--heap-strategy scope-pair]
- *        [--workload-strategies scope-pair,otel] [--workload-runs 1] [--workload-rounds 20]
+ *        [--workload-strategies scope-pair,otel,otel-mixed] [--workload-runs 1] [--workload-rounds 20]
  *        [--json-dir <dir>] [--write]
  *
  * --json-dir: write this version's raw results to `<dir>/node-<version>.json` (for the matrix).
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       clock: { type: 'string', default: 'cpu' },
       'heap-calls': { type: 'string', default: '500000' },
       'heap-strategy': { type: 'string', default: 'scope-pair' },
-      'workload-strategies': { type: 'string', default: 'scope-pair,otel' },
+      'workload-strategies': { type: 'string', default: 'scope-pair,otel,otel-mixed' },
       'workload-runs': { type: 'string', default: '1' },
       'workload-rounds': { type: 'string', default: '20' },
       'json-dir': { type: 'string' },

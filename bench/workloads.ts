@@ -6,7 +6,14 @@
  * under a fresh sampled root span (a "request"), whose end is timed with them. The
  * result per case is the median over rounds of the process's CPU time per operation (wall time
  * beside it: latency, which moves with the machine's load).
+ *
+ * Before timing, every case is checked once: the spans that end while it runs two operations
+ * (root span aside) must be none for `none`, at least one for `ours` and for `sentry`, and the two
+ * must not share an origin (so each case measures the integration it names, not the other's or
+ * nobody's). A workload that fails the check is not measured, and says why.
  */
+import { getClient, spanToJSON } from '@sentry/core';
+import type { Span } from '@sentry/core';
 import { quantile } from './rounds';
 import type { CapturedWork } from './sentry-capture';
 import { WORKLOADS } from './workload-defs';
@@ -26,10 +33,19 @@ export interface WorkloadMeasurement {
   rounds: number;
 }
 
-/** The rows, and why any workload or case is missing. */
+/** The spans one case made in the check before timing: how many per two operations, of which origins. */
+export interface WorkloadCheck {
+  workload: WorkloadName;
+  case: WorkloadCase;
+  spans: number;
+  origins: string[];
+}
+
+/** The rows, the checks made before timing, and why any workload or case is missing. */
 export interface WorkloadOutcome {
   rows: WorkloadMeasurement[];
   skipped: string[];
+  checks?: WorkloadCheck[];
 }
 
 function message(error: unknown): string {
@@ -55,22 +71,76 @@ async function timed(op: () => Promise<unknown>, n: number, withRootSpan: WithRo
   return { cpu: ((cpu.user + cpu.system) * 1000) / n, wall: Number(process.hrtime.bigint() - wall0) / n };
 }
 
-async function runCase(ready: ReadyWorkload, name: WorkloadCase, sentry: CapturedWork | undefined, n: number, root: WithRootSpan): Promise<Sample> {
-  if (name === 'none') return timed(ready.op, n, root);
+/** Runs `fn` with the case's instrumentation switched on, and off again afterwards. */
+async function withCase<T>(ready: ReadyWorkload, name: WorkloadCase, sentry: CapturedWork | undefined, fn: () => Promise<T>): Promise<T> {
+  if (name === 'none') return fn();
   if (name === 'ours') {
     const handle = ready.instrumentOurs();
     try {
-      return await timed(ready.op, n, root);
+      return await fn();
     } finally {
       handle.unbind();
     }
   }
   sentry!.enable();
   try {
-    return await timed(ready.op, n, root);
+    return await fn();
   } finally {
     sentry!.disable();
   }
+}
+
+function runCase(ready: ReadyWorkload, name: WorkloadCase, sentry: CapturedWork | undefined, n: number, root: WithRootSpan): Promise<Sample> {
+  return withCase(ready, name, sentry, () => timed(ready.op, n, root));
+}
+
+/** The origins of the spans (root spans aside) that end while the case runs two operations under one root span. */
+async function spanOrigins(ready: ReadyWorkload, name: WorkloadCase, sentry: CapturedWork | undefined, root: WithRootSpan): Promise<string[]> {
+  const client = getClient();
+  if (!client) throw new Error('no Sentry client to count spans with');
+  const origins: string[] = [];
+  const off = client.on('spanEnd', (span: Span) => {
+    const json = spanToJSON(span);
+    const attributes = json.attributes ?? {};
+    if (attributes['sentry.op'] !== 'bench') origins.push(String(attributes['sentry.origin'] ?? '(no origin)'));
+  });
+  try {
+    await withCase(ready, name, sentry, async () => {
+      await root(async () => {
+        await ready.op();
+        await ready.op();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20)); // spans a server ends after answering
+    });
+  } finally {
+    off();
+  }
+  return origins;
+}
+
+/** Why the cases do not measure what they name, or `undefined` when each makes the spans it should. */
+async function checkCases(
+  def: { name: WorkloadName },
+  ready: ReadyWorkload,
+  cases: readonly WorkloadCase[],
+  options: WorkloadOptions,
+  checks: WorkloadCheck[],
+): Promise<string | undefined> {
+  const seen = new Map<WorkloadCase, string[]>();
+  for (const c of cases) {
+    const origins = await spanOrigins(ready, c, options.sentry, options.withRootSpan);
+    seen.set(c, origins);
+    checks.push({ workload: def.name, case: c, spans: origins.length, origins: [...new Set(origins)] });
+  }
+  const none = seen.get('none') ?? [];
+  if (none.length > 0) return `case none made ${none.length} spans (${[...new Set(none)].join(', ')})`;
+  for (const c of ['ours', 'sentry'] as const) {
+    if (seen.has(c) && seen.get(c)!.length === 0) return `case ${c} made no spans`;
+  }
+  const ours = new Set(seen.get('ours'));
+  const shared = [...new Set(seen.get('sentry'))].filter((origin) => ours.has(origin));
+  if (shared.length > 0) return `cases ours and sentry made spans of the same origin (${shared.join(', ')})`;
+  return undefined;
 }
 
 /** Options of {@link measureWorkloads}. */
@@ -88,6 +158,7 @@ export interface WorkloadOptions {
 export async function measureWorkloads(options: WorkloadOptions): Promise<WorkloadOutcome> {
   const rows: WorkloadMeasurement[] = [];
   const skipped: string[] = [];
+  const checks: WorkloadCheck[] = [];
   const cases = CASES.filter((c) => c !== 'sentry' || options.sentry);
   if (!options.sentry) skipped.push("sentry: Sentry's integrations were not set up in this process");
   for (const def of WORKLOADS) {
@@ -107,6 +178,11 @@ export async function measureWorkloads(options: WorkloadOptions): Promise<Worklo
     try {
       const samples = new Map<WorkloadCase, Sample[]>(cases.map((c) => [c, []]));
       const root = options.withRootSpan;
+      const wrong = await checkCases(def, live, cases, options, checks);
+      if (wrong) {
+        skipped.push(`${def.name}: not measured: ${wrong}`);
+        continue;
+      }
       for (const c of cases) await runCase(live, c, options.sentry, def.batch, root); // warm-up
       for (let round = 0; round < options.rounds; round++) {
         for (let i = 0; i < cases.length; i++) {
@@ -132,5 +208,5 @@ export async function measureWorkloads(options: WorkloadOptions): Promise<Worklo
       await live.close().catch(() => undefined);
     }
   }
-  return { rows, skipped };
+  return { rows, skipped, checks };
 }
