@@ -52,14 +52,17 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
-type Sample = { cpu: number; wall: number };
+/** One batch's CPU and wall time per operation, in ns. */
+export type Sample = { cpu: number; wall: number };
 
 /** Operations per root span: a "request" that makes this many calls (its end, and the sending of its spans, is timed too). */
 const OPS_PER_ROOT = 10;
 
-type WithRootSpan = <T>(fn: () => Promise<T>) => Promise<T>;
+/** Runs `fn` under a fresh sampled root span and ends it. */
+export type WithRootSpan = <T>(fn: () => Promise<T>) => Promise<T>;
 
-async function timed(op: () => Promise<unknown>, n: number, withRootSpan: WithRootSpan): Promise<Sample> {
+/** CPU and wall time per operation of `n` operations, {@link OPS_PER_ROOT} per root span. */
+export async function timed(op: () => Promise<unknown>, n: number, withRootSpan: WithRootSpan): Promise<Sample> {
   const cpu0 = process.cpuUsage();
   const wall0 = process.hrtime.bigint();
   for (let done = 0; done < n; done += OPS_PER_ROOT) {
