@@ -17,7 +17,7 @@ import type { Span } from '@sentry/core';
 import { quantile } from './rounds';
 import type { CapturedWork } from './sentry-capture';
 import { WORKLOADS } from './workload-defs';
-import type { ReadyWorkload, WorkloadName } from './workload-defs';
+import type { ReadyWorkload, WorkloadDef, WorkloadName } from './workload-defs';
 
 /** The workload cases of SPEC §6. */
 export type WorkloadCase = 'none' | 'ours' | 'sentry';
@@ -151,6 +151,8 @@ export interface WorkloadOptions {
   rounds: number;
   /** Which workloads (default: all). */
   only?: readonly string[];
+  /** The definitions to pick from (default: {@link WORKLOADS}). */
+  defs?: readonly WorkloadDef[];
   /** Sentry's integrations' recorded channel work (absent: no `sentry` case). */
   sentry?: CapturedWork;
   /** Runs `fn` under a fresh sampled root span and ends it. */
@@ -164,7 +166,7 @@ export async function measureWorkloads(options: WorkloadOptions): Promise<Worklo
   const checks: WorkloadCheck[] = [];
   const cases = CASES.filter((c) => c !== 'sentry' || options.sentry);
   if (!options.sentry) skipped.push("sentry: Sentry's integrations were not set up in this process");
-  for (const def of WORKLOADS) {
+  for (const def of options.defs ?? WORKLOADS) {
     if (options.only && !options.only.includes(def.name)) continue;
     let ready: ReadyWorkload | { skipped: string };
     try {
