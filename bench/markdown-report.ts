@@ -1,6 +1,6 @@
 /** Renders the results as Markdown: targets (met/missed), courier, unsampled, workloads, heap, raw medians. */
 import { CASE_NAMES } from './cases';
-import { TARGETS, compareVersions, isStable } from './results-model';
+import { TARGETS, compareVersions, describeWorkloadChecks, isStable } from './results-model';
 import type { OverheadRow, Results, Spread } from './results-model';
 
 function ns(value: number | null | undefined): string {
@@ -142,6 +142,13 @@ export function renderMarkdown(results: Results, { svgName = 'latest.svg' }: { s
         ]),
       ),
     );
+    const checks = describeWorkloadChecks(results.workloads);
+    if (checks.length > 0) {
+      out.push('', 'Spans per two operations in the check before timing (origins in brackets):', '');
+      // where a workload's checks all agree, the node · strategy pairs are left out
+      const outcomes = (workload: string) => checks.filter((c) => c.workload === workload).length;
+      for (const c of checks) out.push(`- ${c.workload}: ${c.seen}${outcomes(c.workload) === 1 ? '' : ` (${c.where.join(', ')})`}`);
+    }
   }
   out.push('', '## Heap growth', '');
   out.push('Used heap after GC, before and after the traced calls of `ours` (kinds rotating, a fresh sampled root span per 1000 calls).', '');

@@ -46,6 +46,9 @@ export interface WorkloadRow {
   runCpuNsPerOp: number[];
   callsPerBatch: number;
   rounds: number;
+  /** Spans that ended while the case ran two operations before timing (first run), and their origins. */
+  checkedSpans?: number;
+  checkedOrigins?: string[];
 }
 
 /** Median and range of one quantity over the runs. */
@@ -194,6 +197,24 @@ export function deriveOverheads(rows: readonly ResultRow[]): OverheadRow[] {
   });
 }
 
+/**
+ * What the check before timing saw, per workload: one line per distinct outcome (`none 0 · ours 2
+ * (origin) · sentry 2 (origin)`), with the node · strategy pairs it held for.
+ */
+export function describeWorkloadChecks(rows: readonly WorkloadRow[]): Array<{ workload: string; seen: string; where: string[] }> {
+  const byKey = new Map<string, { workload: string; seen: string; where: string[] }>();
+  for (const key of [...new Set(rows.map((w) => `${w.node}|${w.strategy}|${w.workload}`))]) {
+    const [node, strategy, workload] = key.split('|') as [string, string, string];
+    const cases = rows.filter((w) => w.node === node && w.strategy === strategy && w.workload === workload && w.checkedSpans !== undefined);
+    if (cases.length === 0) continue;
+    const seen = cases.map((w) => `${w.case} ${w.checkedSpans}${w.checkedOrigins?.length ? ` (${w.checkedOrigins.join(', ')})` : ''}`).join(' · ');
+    const entry = byKey.get(`${workload}|${seen}`) ?? { workload, seen, where: [] };
+    entry.where.push(`${node} ${strategy}`);
+    byKey.set(`${workload}|${seen}`, entry);
+  }
+  return [...byKey.values()];
+}
+
 /** Workload overheads, each over the runs that measured the workload. */
 export function deriveWorkloadOverheads(rows: readonly WorkloadRow[]): WorkloadOverhead[] {
   const keys = [...new Set(rows.map((w) => `${w.node}|${w.strategy}|${w.workload}`))];
@@ -256,6 +277,7 @@ export function buildResults(runs: readonly NodeRun[], machine: Results['machine
         const [workload, c] = key.split('|') as [string, WorkloadCase];
         const measured = workloadWorkers.map((w) => w.workloads.rows.find((r) => r.workload === workload && r.case === c)).filter((r) => r !== undefined);
         const runCpuNsPerOp = measured.map((r) => r.cpuNsPerOp);
+        const check = workloadWorkers.flatMap((w) => w.workloads.checks ?? []).find((k) => k.workload === workload && k.case === c);
         workloads.push({
           node: run.node,
           strategy,
@@ -266,6 +288,7 @@ export function buildResults(runs: readonly NodeRun[], machine: Results['machine
           runCpuNsPerOp,
           callsPerBatch: measured[0]!.callsPerBatch,
           rounds: measured[0]!.rounds,
+          ...(check ? { checkedSpans: check.spans, checkedOrigins: check.origins } : {}),
         });
       }
       for (const w of workers.filter((x) => x.strategy === strategy)) {

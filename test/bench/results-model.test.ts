@@ -3,7 +3,7 @@
  * spread over runs, and the workload ratios. Pure functions over hand-made medians.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveOverheads, deriveWorkloadOverheads, isStable, spreadOf } from '../../bench/results-model';
+import { deriveOverheads, deriveWorkloadOverheads, describeWorkloadChecks, isStable, spreadOf } from '../../bench/results-model';
 import type { ResultRow, WorkloadRow } from '../../bench/results-model';
 import type { CaseName } from '../../bench/cases';
 
@@ -78,5 +78,36 @@ describe('deriveWorkloadOverheads', () => {
     expect(o!.oursAddsNs).toEqual({ median: 450, min: 400, max: 500, runs: 2 });
     expect(o!.sentryAddsNs).toEqual({ median: 1000, min: 1000, max: 1000, runs: 2 });
     expect(o!.oursVsSentry).toEqual({ median: 0.45, min: 0.4, max: 0.5, runs: 2 });
+  });
+});
+
+describe('describeWorkloadChecks', () => {
+  const row = (node: string, c: WorkloadRow['case'], spans: number, origins: string[]): WorkloadRow => ({
+    node,
+    strategy: 'otel',
+    workload: 'mysql2 query',
+    case: c,
+    cpuNsPerOp: 1,
+    wallNsPerOp: 1,
+    runCpuNsPerOp: [1],
+    callsPerBatch: 1,
+    rounds: 1,
+    checkedSpans: spans,
+    checkedOrigins: origins,
+  });
+
+  it('one line per distinct outcome of a workload, with the node · strategy pairs it held for', () => {
+    const rows = [
+      row('22.0.0', 'none', 0, []),
+      row('22.0.0', 'ours', 2, ['auto.ours']),
+      row('24.0.0', 'none', 0, []),
+      row('24.0.0', 'ours', 2, ['auto.ours']),
+      row('26.0.0', 'none', 0, []),
+      row('26.0.0', 'ours', 4, ['auto.ours']),
+    ];
+    expect(describeWorkloadChecks(rows)).toEqual([
+      { workload: 'mysql2 query', seen: 'none 0 · ours 2 (auto.ours)', where: ['22.0.0 otel', '24.0.0 otel'] },
+      { workload: 'mysql2 query', seen: 'none 0 · ours 4 (auto.ours)', where: ['26.0.0 otel'] },
+    ]);
   });
 });
