@@ -13,6 +13,9 @@
  *   `unbindStore` that calls Node's and then tells us about a foreign transform on our storage.
  *   Taking over binds ours again at once; standing down removes our bindings without unbinding
  *   the storage (which would remove Sentry's transform too).
+ *
+ * Sentry's integrations that bind no store (`Fastify`, `Pino`) cannot displace ours: those of ours
+ * stand down while one is active ({@link hasSentryIntegration}) and say so once ({@link warnOncePerProcess}).
  */
 import type { TracingChannel } from 'node:diagnostics_channel';
 import { getClient } from '@sentry/core';
@@ -21,6 +24,7 @@ import { globalSlot } from '../core/global-slot';
 import { logDebug } from '../core/guard';
 import { getDiagnosticsChannel } from '../core/node-builtins';
 import { readTracingChannelBinding } from '../sentry-internals/strategy-slot';
+import { setupOnce, type InstrumentationHandle } from './setup-once';
 
 /**
  * What one of our integrations does when Sentry's own integration traces the same channels:
@@ -104,14 +108,44 @@ export function findSentryIntegration(names: readonly string[]): string | undefi
   }
 }
 
-// one warning per integration and process, shared by the ESM and CommonJS builds
+// one warning per key and process, shared by the ESM and CommonJS builds
 const warned = globalSlot('sentry-overlap-warned', () => new Set<string>());
+
+/** One `console.warn` per process and `key` (shared by the ESM and CommonJS builds). Never throws. */
+export function warnOncePerProcess(key: string, message: string): void {
+  try {
+    if (warned.has(key)) return;
+    warned.add(key);
+    console.warn(`[tracing-channel-span] ${message}`);
+  } catch {
+    // a broken console must not break setup or the traced call
+  }
+}
+
+/** The `integrations` option of `Sentry.init` that removes Sentry's integration `name`. */
+function filterOption(name: string): string {
+  return `integrations: (defaults) => defaults.filter((i) => i.name !== '${name}')`;
+}
+
+/** The `Sentry.init` call that removes Sentry's integration `name`, for the warnings. */
+export function filterHint(name: string): string {
+  return `\`Sentry.init({ ${filterOption(name)} })\``;
+}
+
+/**
+ * Whether the current Sentry client runs (or is setting up) the integration `name`. Never throws.
+ * For Sentry integrations that bind no store (fastify's hook-based spans, pino's `end`
+ * subscriber): they cannot displace ours, so ours stands down while one is active and says so
+ * once ({@link warnOncePerProcess}); channel-binding overlaps go through {@link arbitrateSentryOverlap}.
+ */
+export function hasSentryIntegration(name: string): boolean {
+  return findSentryIntegration([name]) !== undefined;
+}
 
 function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName: string | undefined): void {
   if (warned.has(spec.integration)) return;
-  warned.add(spec.integration);
   const sentry = sentryName ? `Sentry's own \`${sentryName}\` integration` : 'another binding of the same AsyncLocalStorage';
-  const filter = sentryName ? `integrations: (defaults) => defaults.filter((i) => i.name !== '${sentryName}')` : undefined;
+  const filter = sentryName ? filterOption(sentryName) : undefined;
   const what = `${spec.integration}() and ${sentry} both trace ${spec.channels.join(', ')}`;
   const message =
     owner === 'ours'
@@ -121,11 +155,7 @@ function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName
       : `${what}: ${sentry} makes the spans, and ${spec.integration}() stands down (makes none). ` +
         `To use ${spec.integration}() instead, ${filter ? `remove Sentry's in Sentry.init (${filter}) or ` : ''}` +
         `pass { onSentryIntegration: 'take-over' }`;
-  try {
-    console.warn(`[tracing-channel-span] ${message}.`);
-  } catch {
-    // a broken console must not break setup
-  }
+  warnOncePerProcess(spec.integration, `${message}.`);
 }
 
 // watching bindStore on one channel part (`start` or `asyncStart`)
@@ -295,4 +325,71 @@ export function arbitrateSentryOverlap(spec: SentryOverlapSpec, control: SentryO
       release();
     },
   };
+}
+
+/** Anything an integration bound and can let go of: a `ChannelBinding`, an inner handle. */
+export interface Unbindable {
+  unbind(): void;
+}
+
+/**
+ * {@link arbitrateSentryOverlap} for an integration whose bindings are a list: `bindAll()` makes
+ * them while ours owns the channels; letting go unbinds each one (a throw is a debug line, and
+ * the others are still unbound).
+ */
+export function arbitrateBindings(spec: SentryOverlapSpec, bindAll: () => readonly Unbindable[]): SentryOverlapHandle {
+  let bindings: readonly Unbindable[] = [];
+  return arbitrateSentryOverlap(spec, {
+    bind: () => {
+      bindings = bindAll();
+    },
+    unbind: () => {
+      const current = bindings;
+      bindings = [];
+      for (const binding of current) {
+        try {
+          binding.unbind();
+        } catch (error) {
+          logDebug(`${spec.integration}: unbinding a channel threw`, error);
+        }
+      }
+    },
+  });
+}
+
+/** The handle of an integration set up with {@link setupArbitrated}: options in force, owner, `unbind()`. */
+export type ArbitratedInstrumentation<TOptions> = InstrumentationHandle<TOptions> & { readonly owner: SentryOverlapOwner };
+
+/**
+ * `instrumentX()` for an integration whose channels Sentry's own integration may also bind: one
+ * instrumentation per process under `slotName` ({@link setupOnce}: same options, same handle;
+ * other options, a rebind), its bindings from `bindAll()` arbitrated with Sentry's
+ * ({@link arbitrateBindings}). `alongside()`, if given, starts what is not arbitrated (after the
+ * bindings) and returns its stop, which runs after they are unbound.
+ *
+ * @example
+ * return setupArbitrated('mysql2', resolved, { integration: 'instrumentMysql2', sentryIntegrations: ['Mysql2'], channels, policy }, () => bindAll(resolved));
+ */
+export function setupArbitrated<TOptions extends object>(
+  slotName: string,
+  options: TOptions,
+  spec: SentryOverlapSpec,
+  bindAll: () => readonly Unbindable[],
+  alongside?: () => () => void,
+): ArbitratedInstrumentation<TOptions> {
+  return setupOnce<TOptions, { readonly owner: SentryOverlapOwner }>(slotName, spec.integration, options, () => {
+    const overlap = arbitrateBindings(spec, bindAll);
+    const stop = alongside?.();
+    return {
+      teardown: () => {
+        overlap.unbind();
+        stop?.();
+      },
+      extra: {
+        get owner() {
+          return overlap.owner;
+        },
+      },
+    };
+  });
 }
