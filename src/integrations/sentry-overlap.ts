@@ -19,12 +19,11 @@
  */
 import type { TracingChannel } from 'node:diagnostics_channel';
 import { getClient } from '@sentry/core';
-import { isHubTransform, reassertChannelStores } from '../core/channel-hub';
+import { reassertChannelStores } from '../core/channel-hub';
 import { globalSlot } from '../core/global-slot';
 import { logDebug } from '../core/guard';
 import { getDiagnosticsChannel } from '../core/node-builtins';
-import { readTracingChannelBinding } from '../sentry-internals/strategy-slot';
-import { setupOnce, type InstrumentationHandle } from './setup-once';
+import { isOurStorage, watchPart, type ForeignListener, type PartWatch } from './store-watch';
 
 /**
  * What one of our integrations does when Sentry's own integration traces the same channels:
@@ -158,90 +157,6 @@ function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName
   warnOncePerProcess(spec.integration, `${message}.`);
 }
 
-// watching bindStore on one channel part (`start` or `asyncStart`)
-type Part = TracingChannel<object>['start'];
-type Store = Parameters<Part['bindStore']>[0];
-type ForeignListener = (store: Store) => void;
-
-interface PartWatch {
-  listeners: Set<ForeignListener>;
-  /** store → whether the last transform bound through the watch is foreign. */
-  foreign: Map<Store, boolean>;
-  /** >0 while our own bindings are being removed: a foreign transform is then not unbound. */
-  releasing: number;
-  depth: number;
-}
-
-// kept on the channel object itself (one watch per channel, whichever copy of this package installed it)
-const WATCH_KEY = Symbol.for('tracing-channel-span.sentry-overlap.watch.v1');
-
-type Method = (this: Part, ...args: unknown[]) => unknown;
-
-function callProto(part: Part, name: 'bindStore' | 'unbindStore', args: unknown[]): unknown {
-  // resolved per call: Node swaps a channel's prototype between its inactive and active class
-  const method = (Object.getPrototypeOf(part) as Record<string, Method>)[name]!;
-  return method.apply(part, args);
-}
-
-function notify(watch: PartWatch, store: Store): void {
-  for (const listener of [...watch.listeners]) {
-    try {
-      listener(store);
-    } catch (error) {
-      // we run inside someone else's bindStore (e.g. Sentry.init): nothing may escape
-      logDebug('reacting to another binding of the same storage failed', error);
-    }
-  }
-}
-
-function watchPart(part: Part): PartWatch | undefined {
-  const holder = part as unknown as { [WATCH_KEY]?: PartWatch };
-  if (holder[WATCH_KEY]) return holder[WATCH_KEY];
-  const watch: PartWatch = { listeners: new Set(), foreign: new Map(), releasing: 0, depth: 0 };
-  try {
-    Object.defineProperty(part, 'bindStore', {
-      configurable: true,
-      writable: true,
-      value(this: Part, store: Store, transform?: unknown) {
-        if (watch.depth > 0) return callProto(this, 'bindStore', [store, transform]);
-        watch.depth++;
-        try {
-          return callProto(this, 'bindStore', [store, transform]);
-        } finally {
-          watch.depth--;
-          const foreign = !isHubTransform(transform);
-          watch.foreign.set(store, foreign);
-          if (foreign) notify(watch, store);
-        }
-      },
-    });
-    Object.defineProperty(part, 'unbindStore', {
-      configurable: true,
-      writable: true,
-      value(this: Part, store: Store) {
-        if (watch.depth > 0) return callProto(this, 'unbindStore', [store]);
-        if (watch.releasing > 0 && watch.foreign.get(store) === true) return false;
-        watch.depth++;
-        try {
-          return callProto(this, 'unbindStore', [store]);
-        } finally {
-          watch.depth--;
-          watch.foreign.delete(store);
-        }
-      },
-    });
-    Object.defineProperty(part, WATCH_KEY, { value: watch });
-    return watch;
-  } catch (error) {
-    logDebug('cannot watch this channel for other bindings of the same storage', error);
-    return undefined;
-  }
-}
-
-function isOurStorage(store: Store): boolean {
-  return readTracingChannelBinding()?.asyncLocalStorage === (store as unknown);
-}
-
 /**
  * Sets up one of our integrations so that each operation on its channels yields exactly one span,
  * from a known owner, whether Sentry's own integration for the same channels was set up before or
@@ -354,42 +269,5 @@ export function arbitrateBindings(spec: SentryOverlapSpec, bindAll: () => readon
         }
       }
     },
-  });
-}
-
-/** The handle of an integration set up with {@link setupArbitrated}: options in force, owner, `unbind()`. */
-export type ArbitratedInstrumentation<TOptions> = InstrumentationHandle<TOptions> & { readonly owner: SentryOverlapOwner };
-
-/**
- * `instrumentX()` for an integration whose channels Sentry's own integration may also bind: one
- * instrumentation per process under `slotName` ({@link setupOnce}: same options, same handle;
- * other options, a rebind), its bindings from `bindAll()` arbitrated with Sentry's
- * ({@link arbitrateBindings}). `alongside()`, if given, starts what is not arbitrated (after the
- * bindings) and returns its stop, which runs after they are unbound.
- *
- * @example
- * return setupArbitrated('mysql2', resolved, { integration: 'instrumentMysql2', sentryIntegrations: ['Mysql2'], channels, policy }, () => bindAll(resolved));
- */
-export function setupArbitrated<TOptions extends object>(
-  slotName: string,
-  options: TOptions,
-  spec: SentryOverlapSpec,
-  bindAll: () => readonly Unbindable[],
-  alongside?: () => () => void,
-): ArbitratedInstrumentation<TOptions> {
-  return setupOnce<TOptions, { readonly owner: SentryOverlapOwner }>(slotName, spec.integration, options, () => {
-    const overlap = arbitrateBindings(spec, bindAll);
-    const stop = alongside?.();
-    return {
-      teardown: () => {
-        overlap.unbind();
-        stop?.();
-      },
-      extra: {
-        get owner() {
-          return overlap.owner;
-        },
-      },
-    };
   });
 }

@@ -1,8 +1,8 @@
 /** `instrumentGraphql()`: binds graphql 17's tracing channels to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../core/bind';
 import type { ChannelBinding } from '../../core/types';
-import { setupArbitrated, type SentryOverlapOwner } from '../sentry-overlap';
-import type { InstrumentationHandle } from '../setup-once';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated, type InstrumentationHandle } from '../setup-once';
 import { GRAPHQL_TRACING_CHANNELS, SENTRY_GRAPHQL_INTEGRATION } from './channels';
 import { resolveGraphqlOptions, type GraphqlInstrumentationOptions, type ResolvedGraphqlOptions } from './options';
 import type { GraphqlDocumentPayload, GraphqlOperationPayload, GraphqlResolvePayload } from './payload';

@@ -1,7 +1,8 @@
 /** `instrumentMysql2()`: binds the tracing channels mysql2 (>= 3.20) publishes to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../core/bind';
 import type { ChannelBinding } from '../../core/types';
-import { setupArbitrated, type SentryOverlapOwner } from '../sentry-overlap';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated } from '../setup-once';
 import { resolveMysql2Options, type Mysql2InstrumentationOptions, type ResolvedMysql2Options } from './options';
 import { annotateSqlFailure } from '../sql/sql-error';
 import { MYSQL2_TRACING_CHANNELS } from './channels';

@@ -2,7 +2,8 @@
  * `instrumentNitro()`: Sentry spans for srvx and h3 (the server stack of Nitro 3), from the
  * TracingChannels both libraries publish once their own `tracingPlugin()` is enabled.
  */
-import { setupArbitrated, type SentryOverlapOwner } from '../sentry-overlap';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated } from '../setup-once';
 import { NITRO_TRACING_CHANNELS } from './channels';
 import { traceNitroDatabase } from './database';
 import { bindH3Channel } from './h3';

@@ -4,7 +4,8 @@ import type { ChannelBinding } from '../../core/types';
 import { REDIS_TRACING_CHANNELS } from './channels';
 import { resolveRedisOptions, type RedisClientName, type RedisInstrumentationOptions, type ResolvedRedisOptions } from './options';
 import type { RedisPayload } from './payload';
-import { setupArbitrated, type SentryOverlapOwner } from '../sentry-overlap';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated } from '../setup-once';
 import { annotateBatchOutcome, annotateCommandOutcome, startBatchSpan, startCommandSpan, startConnectSpan } from './spans';
 
 /** The handle `instrumentRedis()` returns. `using redis = instrumentRedis()` unbinds at scope exit. */
