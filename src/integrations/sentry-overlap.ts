@@ -13,14 +13,17 @@
  *   `unbindStore` that calls Node's and then tells us about a foreign transform on our storage.
  *   Taking over binds ours again at once; standing down removes our bindings without unbinding
  *   the storage (which would remove Sentry's transform too).
+ *
+ * Sentry's integrations that bind no store (`Fastify`, `Pino`) cannot displace ours: those of ours
+ * stand down while one is active ({@link hasSentryIntegration}) and say so once ({@link warnOncePerProcess}).
  */
 import type { TracingChannel } from 'node:diagnostics_channel';
 import { getClient } from '@sentry/core';
-import { isHubTransform, reassertChannelStores } from '../core/channel-hub';
+import { reassertChannelStores } from '../core/channel-hub';
 import { globalSlot } from '../core/global-slot';
 import { logDebug } from '../core/guard';
 import { getDiagnosticsChannel } from '../core/node-builtins';
-import { readTracingChannelBinding } from '../sentry-internals/strategy-slot';
+import { isOurStorage, watchPart, type ForeignListener, type PartWatch } from './store-watch';
 
 /**
  * What one of our integrations does when Sentry's own integration traces the same channels:
@@ -104,14 +107,44 @@ export function findSentryIntegration(names: readonly string[]): string | undefi
   }
 }
 
-// one warning per integration and process, shared by the ESM and CommonJS builds
+// one warning per key and process, shared by the ESM and CommonJS builds
 const warned = globalSlot('sentry-overlap-warned', () => new Set<string>());
+
+/** One `console.warn` per process and `key` (shared by the ESM and CommonJS builds). Never throws. */
+export function warnOncePerProcess(key: string, message: string): void {
+  try {
+    if (warned.has(key)) return;
+    warned.add(key);
+    console.warn(`[tracing-channel-span] ${message}`);
+  } catch {
+    // a broken console must not break setup or the traced call
+  }
+}
+
+/** The `integrations` option of `Sentry.init` that removes Sentry's integration `name`. */
+function filterOption(name: string): string {
+  return `integrations: (defaults) => defaults.filter((i) => i.name !== '${name}')`;
+}
+
+/** The `Sentry.init` call that removes Sentry's integration `name`, for the warnings. */
+export function filterHint(name: string): string {
+  return `\`Sentry.init({ ${filterOption(name)} })\``;
+}
+
+/**
+ * Whether the current Sentry client runs (or is setting up) the integration `name`. Never throws.
+ * For Sentry integrations that bind no store (fastify's hook-based spans, pino's `end`
+ * subscriber): they cannot displace ours, so ours stands down while one is active and says so
+ * once ({@link warnOncePerProcess}); channel-binding overlaps go through {@link arbitrateSentryOverlap}.
+ */
+export function hasSentryIntegration(name: string): boolean {
+  return findSentryIntegration([name]) !== undefined;
+}
 
 function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName: string | undefined): void {
   if (warned.has(spec.integration)) return;
-  warned.add(spec.integration);
   const sentry = sentryName ? `Sentry's own \`${sentryName}\` integration` : 'another binding of the same AsyncLocalStorage';
-  const filter = sentryName ? `integrations: (defaults) => defaults.filter((i) => i.name !== '${sentryName}')` : undefined;
+  const filter = sentryName ? filterOption(sentryName) : undefined;
   const what = `${spec.integration}() and ${sentry} both trace ${spec.channels.join(', ')}`;
   const message =
     owner === 'ours'
@@ -121,95 +154,7 @@ function warnOnce(spec: SentryOverlapSpec, owner: SentryOverlapOwner, sentryName
       : `${what}: ${sentry} makes the spans, and ${spec.integration}() stands down (makes none). ` +
         `To use ${spec.integration}() instead, ${filter ? `remove Sentry's in Sentry.init (${filter}) or ` : ''}` +
         `pass { onSentryIntegration: 'take-over' }`;
-  try {
-    console.warn(`[tracing-channel-span] ${message}.`);
-  } catch {
-    // a broken console must not break setup
-  }
-}
-
-// watching bindStore on one channel part (`start` or `asyncStart`)
-type Part = TracingChannel<object>['start'];
-type Store = Parameters<Part['bindStore']>[0];
-type ForeignListener = (store: Store) => void;
-
-interface PartWatch {
-  listeners: Set<ForeignListener>;
-  /** store → whether the last transform bound through the watch is foreign. */
-  foreign: Map<Store, boolean>;
-  /** >0 while our own bindings are being removed: a foreign transform is then not unbound. */
-  releasing: number;
-  depth: number;
-}
-
-// kept on the channel object itself (one watch per channel, whichever copy of this package installed it)
-const WATCH_KEY = Symbol.for('tracing-channel-span.sentry-overlap.watch.v1');
-
-type Method = (this: Part, ...args: unknown[]) => unknown;
-
-function callProto(part: Part, name: 'bindStore' | 'unbindStore', args: unknown[]): unknown {
-  // resolved per call: Node swaps a channel's prototype between its inactive and active class
-  const method = (Object.getPrototypeOf(part) as Record<string, Method>)[name]!;
-  return method.apply(part, args);
-}
-
-function notify(watch: PartWatch, store: Store): void {
-  for (const listener of [...watch.listeners]) {
-    try {
-      listener(store);
-    } catch (error) {
-      // we run inside someone else's bindStore (e.g. Sentry.init): nothing may escape
-      logDebug('reacting to another binding of the same storage failed', error);
-    }
-  }
-}
-
-function watchPart(part: Part): PartWatch | undefined {
-  const holder = part as unknown as { [WATCH_KEY]?: PartWatch };
-  if (holder[WATCH_KEY]) return holder[WATCH_KEY];
-  const watch: PartWatch = { listeners: new Set(), foreign: new Map(), releasing: 0, depth: 0 };
-  try {
-    Object.defineProperty(part, 'bindStore', {
-      configurable: true,
-      writable: true,
-      value(this: Part, store: Store, transform?: unknown) {
-        if (watch.depth > 0) return callProto(this, 'bindStore', [store, transform]);
-        watch.depth++;
-        try {
-          return callProto(this, 'bindStore', [store, transform]);
-        } finally {
-          watch.depth--;
-          const foreign = !isHubTransform(transform);
-          watch.foreign.set(store, foreign);
-          if (foreign) notify(watch, store);
-        }
-      },
-    });
-    Object.defineProperty(part, 'unbindStore', {
-      configurable: true,
-      writable: true,
-      value(this: Part, store: Store) {
-        if (watch.depth > 0) return callProto(this, 'unbindStore', [store]);
-        if (watch.releasing > 0 && watch.foreign.get(store) === true) return false;
-        watch.depth++;
-        try {
-          return callProto(this, 'unbindStore', [store]);
-        } finally {
-          watch.depth--;
-          watch.foreign.delete(store);
-        }
-      },
-    });
-    Object.defineProperty(part, WATCH_KEY, { value: watch });
-    return watch;
-  } catch (error) {
-    logDebug('cannot watch this channel for other bindings of the same storage', error);
-    return undefined;
-  }
-}
-
-function isOurStorage(store: Store): boolean {
-  return readTracingChannelBinding()?.asyncLocalStorage === (store as unknown);
+  warnOncePerProcess(spec.integration, `${message}.`);
 }
 
 /**
@@ -295,4 +240,34 @@ export function arbitrateSentryOverlap(spec: SentryOverlapSpec, control: SentryO
       release();
     },
   };
+}
+
+/** Anything an integration bound and can let go of: a `ChannelBinding`, an inner handle. */
+export interface Unbindable {
+  unbind(): void;
+}
+
+/**
+ * {@link arbitrateSentryOverlap} for an integration whose bindings are a list: `bindAll()` makes
+ * them while ours owns the channels; letting go unbinds each one (a throw is a debug line, and
+ * the others are still unbound).
+ */
+export function arbitrateBindings(spec: SentryOverlapSpec, bindAll: () => readonly Unbindable[]): SentryOverlapHandle {
+  let bindings: readonly Unbindable[] = [];
+  return arbitrateSentryOverlap(spec, {
+    bind: () => {
+      bindings = bindAll();
+    },
+    unbind: () => {
+      const current = bindings;
+      bindings = [];
+      for (const binding of current) {
+        try {
+          binding.unbind();
+        } catch (error) {
+          logDebug(`${spec.integration}: unbinding a channel threw`, error);
+        }
+      }
+    },
+  });
 }

@@ -3,9 +3,12 @@
  * slot through `globalSlot`), with the convention every integration follows: a second call with
  * the same options returns the active handle; with other options it unbinds the active one and
  * starts again with the new options (a debug line says so), so the last call's options are in force.
+ * `setupArbitrated` adds, for integrations whose channels Sentry's own may bind, the arbitration
+ * with it (`sentry-overlap.ts`) and the handle's `owner`.
  */
 import { globalSlot } from '../core/global-slot';
 import { logDebug } from '../core/guard';
+import { arbitrateBindings, type SentryOverlapOwner, type SentryOverlapSpec, type Unbindable } from './sentry-overlap';
 
 /** The handle every `instrumentX()` of this folder returns. */
 export interface InstrumentationHandle<TOptions> extends Disposable {
@@ -79,4 +82,41 @@ export function setupOnce<TOptions extends object, TExtra extends object = objec
   if (extra) Object.defineProperties(handle, Object.getOwnPropertyDescriptors(extra));
   s.current = handle as InstrumentationHandle<unknown>;
   return handle;
+}
+
+/** The handle of an integration set up with {@link setupArbitrated}: options in force, owner, `unbind()`. */
+export type ArbitratedInstrumentation<TOptions> = InstrumentationHandle<TOptions> & { readonly owner: SentryOverlapOwner };
+
+/**
+ * `instrumentX()` for an integration whose channels Sentry's own integration may also bind: one
+ * instrumentation per process under `slotName` ({@link setupOnce}: same options, same handle;
+ * other options, a rebind), its bindings from `bindAll()` arbitrated with Sentry's
+ * (`arbitrateBindings`). `alongside()`, if given, starts what is not arbitrated (after the
+ * bindings) and returns its stop, which runs after they are unbound.
+ *
+ * @example
+ * return setupArbitrated('mysql2', resolved, { integration: 'instrumentMysql2', sentryIntegrations: ['Mysql2'], channels, policy }, () => bindAll(resolved));
+ */
+export function setupArbitrated<TOptions extends object>(
+  slotName: string,
+  options: TOptions,
+  spec: SentryOverlapSpec,
+  bindAll: () => readonly Unbindable[],
+  alongside?: () => () => void,
+): ArbitratedInstrumentation<TOptions> {
+  return setupOnce<TOptions, { readonly owner: SentryOverlapOwner }>(slotName, spec.integration, options, () => {
+    const overlap = arbitrateBindings(spec, bindAll);
+    const stop = alongside?.();
+    return {
+      teardown: () => {
+        overlap.unbind();
+        stop?.();
+      },
+      extra: {
+        get owner() {
+          return overlap.owner;
+        },
+      },
+    };
+  });
 }

@@ -21,6 +21,7 @@ import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import { setScopePairAsyncContextStrategy } from '../../src/index';
 import { instrumentRedis, type RedisInstrumentation } from '../../src/redis';
+import { viewSpan, type SpanView as RecordedSpanView } from '../helpers/recorded-spans';
 import { skipWithoutRedisServer, startRedisServer, type RedisServer } from '../helpers/redis-server';
 
 const DB = 3;
@@ -40,29 +41,13 @@ class RecordingClient extends Client<ClientOptions> {
 /** Every span ended and every error event sent since the last `reset()`. */
 const recorded = { spans: [] as Span[], events: [] as Event[] };
 
-/** An ended span as `@sentry/core` 11 serializes it (`name`, `attributes`, `status: 'ok' | 'error'`). */
-interface SpanView {
-  name: string;
-  op: unknown;
-  span_id: string;
-  parent_span_id: string | undefined;
-  status: unknown;
-  attributes: Record<string, unknown>;
-  end_timestamp: number | undefined;
-}
+/** An ended span reduced to what these tests compare, with its end time. */
+type SpanView = RecordedSpanView & { end_timestamp: number | undefined };
 
 function view(span: Span): SpanView {
-  const j = spanToJSON(span) as unknown as Record<string, any>;
-  const attributes = (j.attributes ?? j.attributes ?? {}) as Record<string, unknown>;
-  return {
-    name: j.name ?? j.name,
-    op: attributes['sentry.op'] ?? j.op,
-    span_id: j.span_id,
-    parent_span_id: j.parent_span_id,
-    status: j.status,
-    attributes,
-    end_timestamp: j.end_timestamp ?? j.timestamp,
-  };
+  const json = spanToJSON(span);
+  const ends = json as unknown as { end_timestamp?: number; timestamp?: number };
+  return { ...viewSpan(json), end_timestamp: ends.end_timestamp ?? ends.timestamp };
 }
 function spansNamed(name: string): SpanView[] {
   return recorded.spans.map(view).filter((s) => s.name === name);

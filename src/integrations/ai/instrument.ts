@@ -6,7 +6,7 @@ import type { Span } from '@sentry/core';
 import { bindSpanToChannelStore, bindTracingChannelToSpan } from '../../core/bind';
 import { globalSlot } from '../../core/global-slot';
 import { guard, logDebug } from '../../core/guard';
-import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
+import { arbitrateBindings, type SentryOverlapOwner } from '../sentry-overlap';
 import { definedOnly } from './attribute-values';
 import { AiCallRegistry } from './call-registry';
 import { AI_TELEMETRY_CHANNEL } from './channels';
@@ -207,10 +207,9 @@ export function instrumentAiSdk(options?: AiSdkInstrumentationOptions): AiSdkIns
     logDebug('instrumentAiSdk: called again with other options; rebinding with the new ones');
     existing.handle.unbind();
   }
-  let inner: AiSdkInstrumentation | undefined;
-  const overlap = arbitrateSentryOverlap(
+  const overlap = arbitrateBindings(
     { integration: 'instrumentAiSdk', sentryIntegrations: ['VercelAI'], channels: [AI_TELEMETRY_CHANNEL], policy: resolved.onSentryIntegration },
-    { bind: () => void (inner = createInstrumentation(resolved)), unbind: () => inner?.unbind() },
+    () => [createInstrumentation(resolved)],
   );
   let unbound = false;
   const handle: AiSdkInstrumentation = {

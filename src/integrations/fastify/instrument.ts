@@ -17,7 +17,7 @@ import type { Span } from '@sentry/core';
 import { bindSpanToChannelStore } from '../../core/bind';
 import { guard, logDebug } from '../../core/guard';
 import { markSpanError } from '../../core/span-error';
-import { filterHint, warnStandDownOnce } from '../stand-down';
+import { filterHint, warnOncePerProcess } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
 import { subscribeGuarded } from '../subscribe';
 import { FASTIFY_TRACING_CHANNEL, SENTRY_FASTIFY_INTEGRATION } from './channels';
@@ -58,7 +58,7 @@ function startCall(calls: WeakMap<object, HandlerCall>, data: FastifyPayload): S
   const info = readRequestInfo(data);
   if (!info) return undefined;
   if (info.tracedElsewhere) {
-    warnStandDownOnce('fastify', STAND_DOWN_MESSAGE);
+    warnOncePerProcess('fastify', STAND_DOWN_MESSAGE);
     return undefined;
   }
   const active = getActiveSpan();

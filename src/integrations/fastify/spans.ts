@@ -14,9 +14,8 @@ import {
 } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
 import { spanOp } from '../../sentry-internals/span-json';
-import { readIncomingTrace } from '../nitro/incoming-trace';
-import type { IncomingRequest } from '../nitro/payload';
-import { NAME_SOURCE_KEY, OP_HTTP_SERVER } from '../nitro/spans';
+import { NAME_SOURCE_KEY } from '../../sentry-internals/exports';
+import { OP_HTTP_SERVER, readIncomingTrace, type RequestHeaders } from '../http-server';
 import { readHeader, type FastifyRequestInfo } from './payload';
 
 /** `op` of handler spans. */
@@ -42,7 +41,7 @@ export function adoptServerSpan(active: Span | undefined): ServerSpan | undefine
 
 /** Our own `http.server` span, continuing `sentry-trace` / `baggage` or W3C `traceparent`. */
 export function startServerSpan(info: FastifyRequestInfo): ServerSpan {
-  const request = { headers: { get: (name: string) => readHeader(info.headers, name) ?? null } } as unknown as IncomingRequest;
+  const request: RequestHeaders = { headers: { get: (name: string) => readHeader(info.headers, name) ?? null } };
   const attributes: SpanAttributes = {
     'sentry.origin': FASTIFY_ORIGIN,
     'http.request.method': info.method,

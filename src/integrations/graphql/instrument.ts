@@ -1,8 +1,8 @@
 /** `instrumentGraphql()`: binds graphql 17's tracing channels to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../core/bind';
 import type { ChannelBinding } from '../../core/types';
-import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
-import { setupOnce, type InstrumentationHandle } from '../setup-once';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated, type InstrumentationHandle } from '../setup-once';
 import { GRAPHQL_TRACING_CHANNELS, SENTRY_GRAPHQL_INTEGRATION } from './channels';
 import { resolveGraphqlOptions, type GraphqlInstrumentationOptions, type ResolvedGraphqlOptions } from './options';
 import type { GraphqlDocumentPayload, GraphqlOperationPayload, GraphqlResolvePayload } from './payload';
@@ -95,33 +95,16 @@ function bindings(options: ResolvedGraphqlOptions): Array<{ name: string; make: 
  */
 export function instrumentGraphql(options?: GraphqlInstrumentationOptions): GraphqlInstrumentation {
   const resolved = resolveGraphqlOptions(options);
-  return setupOnce<ResolvedGraphqlOptions, { readonly owner: SentryOverlapOwner }>('graphql', 'instrumentGraphql', resolved, () => {
-    const makers = bindings(resolved);
-    let bound: ChannelBinding<object>[] = [];
-    const overlap = arbitrateSentryOverlap(
-      {
-        integration: 'instrumentGraphql',
-        sentryIntegrations: [SENTRY_GRAPHQL_INTEGRATION],
-        channels: makers.map((m) => m.name),
-        policy: resolved.onSentryIntegration,
-      },
-      {
-        bind: () => {
-          bound = makers.map((m) => m.make());
-        },
-        unbind: () => {
-          for (const binding of bound) binding.unbind();
-          bound = [];
-        },
-      },
-    );
-    return {
-      teardown: () => overlap.unbind(),
-      extra: {
-        get owner() {
-          return overlap.owner;
-        },
-      },
-    };
-  });
+  const makers = bindings(resolved);
+  return setupArbitrated(
+    'graphql',
+    resolved,
+    {
+      integration: 'instrumentGraphql',
+      sentryIntegrations: [SENTRY_GRAPHQL_INTEGRATION],
+      channels: makers.map((m) => m.name),
+      policy: resolved.onSentryIntegration,
+    },
+    () => makers.map((m) => m.make()),
+  );
 }

@@ -1,9 +1,8 @@
 /** `instrumentMysql2()`: binds the tracing channels mysql2 (>= 3.20) publishes to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../core/bind';
-import { globalSlot } from '../../core/global-slot';
-import { logDebug } from '../../core/guard';
 import type { ChannelBinding } from '../../core/types';
-import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated } from '../setup-once';
 import { resolveMysql2Options, type Mysql2InstrumentationOptions, type ResolvedMysql2Options } from './options';
 import { annotateSqlFailure } from '../sql/sql-error';
 import { MYSQL2_TRACING_CHANNELS } from './channels';
@@ -22,9 +21,6 @@ export interface Mysql2Instrumentation extends Disposable {
    */
   unbind(): void;
 }
-
-// One instrumentation per process, even when the ESM and CommonJS builds are both loaded.
-const slot = globalSlot('mysql2', (): { current: Mysql2Instrumentation | undefined } => ({ current: undefined }));
 
 function bindAll(options: ResolvedMysql2Options): ChannelBinding<Mysql2Payload>[] {
   const { requireParentSpan, connectSpans } = options;
@@ -72,16 +68,10 @@ function bindAll(options: ResolvedMysql2Options): ChannelBinding<Mysql2Payload>[
  */
 export function instrumentMysql2(options?: Mysql2InstrumentationOptions): Mysql2Instrumentation {
   const resolved = resolveMysql2Options(options);
-  const active = slot.current;
-  if (active) {
-    const same = (Object.keys(resolved) as (keyof ResolvedMysql2Options)[]).every((key) => active.options[key] === resolved[key]);
-    if (same) return active;
-    logDebug('instrumentMysql2: called again with other options; rebinding with the new ones');
-    active.unbind();
-  }
-  let bindings: ChannelBinding<Mysql2Payload>[] = [];
   const { query, execute } = MYSQL2_TRACING_CHANNELS;
-  const overlap = arbitrateSentryOverlap(
+  return setupArbitrated(
+    'mysql2',
+    resolved,
     {
       integration: 'instrumentMysql2',
       sentryIntegrations: ['Mysql2'],
@@ -89,32 +79,6 @@ export function instrumentMysql2(options?: Mysql2InstrumentationOptions): Mysql2
       channels: resolved.connectSpans ? Object.values(MYSQL2_TRACING_CHANNELS) : [query, execute],
       policy: resolved.onSentryIntegration,
     },
-    {
-      bind: () => {
-        bindings = bindAll(resolved);
-      },
-      unbind: () => {
-        for (const binding of bindings) binding.unbind();
-        bindings = [];
-      },
-    },
+    () => bindAll(resolved),
   );
-  let unbound = false;
-  const handle: Mysql2Instrumentation = {
-    options: Object.freeze({ ...resolved }),
-    get owner() {
-      return overlap.owner;
-    },
-    unbind() {
-      if (unbound) return;
-      unbound = true;
-      overlap.unbind();
-      if (slot.current === handle) slot.current = undefined;
-    },
-    [Symbol.dispose]() {
-      handle.unbind();
-    },
-  };
-  slot.current = handle;
-  return handle;
 }

@@ -44,17 +44,3 @@ export function readDatabase(data: Mysql2Payload): string | undefined {
   const db = data.database;
   return typeof db === 'string' && db !== '' ? db : undefined;
 }
-
-/** `server.address`: a host name, an IP, or a Unix socket path. */
-export function readAddress(data: Mysql2Payload): string | undefined {
-  const address = data.serverAddress;
-  return typeof address === 'string' && address !== '' ? address : undefined;
-}
-
-/** `server.port`, absent for Unix sockets. */
-export function readPort(data: Mysql2Payload): number | undefined {
-  const port = data.serverPort;
-  if (typeof port === 'number' && Number.isInteger(port) && port > 0) return port;
-  if (typeof port === 'string' && /^\d+$/.test(port)) return Number(port);
-  return undefined;
-}

@@ -4,15 +4,8 @@
  */
 import { startInactiveSpan } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
-import {
-  readAddress,
-  readDatabase,
-  readPort,
-  readStatementOperation,
-  readStatementText,
-  type Mysql2Payload,
-  type Mysql2StatementKind,
-} from './payload';
+import { readDatabase, readStatementOperation, readStatementText, type Mysql2Payload, type Mysql2StatementKind } from './payload';
+import { connectionAttributes as dbConnectionAttributes } from '../db-attributes';
 import { hasRecordingParent } from '../recording-parent';
 
 /** `op` of statement spans. */
@@ -25,14 +18,7 @@ export const MYSQL2_POOL_CONNECT_OP = 'db.pool.connect';
 export const MYSQL2_ORIGIN = 'auto.db.mysql2.tracing_channel_span';
 
 function connectionAttributes(data: Mysql2Payload): SpanAttributes {
-  const attributes: SpanAttributes = { 'sentry.origin': MYSQL2_ORIGIN, 'db.system.name': 'mysql' };
-  const database = readDatabase(data);
-  if (database !== undefined) attributes['db.namespace'] = database;
-  const address = readAddress(data);
-  if (address !== undefined) attributes['server.address'] = address;
-  const port = readPort(data);
-  if (port !== undefined) attributes['server.port'] = port;
-  return attributes;
+  return dbConnectionAttributes(MYSQL2_ORIGIN, 'mysql', readDatabase(data), data);
 }
 
 /**

@@ -2,10 +2,8 @@
  * `instrumentNitro()`: Sentry spans for srvx and h3 (the server stack of Nitro 3), from the
  * TracingChannels both libraries publish once their own `tracingPlugin()` is enabled.
  */
-import { globalSlot } from '../../core/global-slot';
-import { logDebug } from '../../core/guard';
-import type { ChannelBinding } from '../../core/types';
-import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated } from '../setup-once';
 import { NITRO_TRACING_CHANNELS } from './channels';
 import { traceNitroDatabase } from './database';
 import { bindH3Channel } from './h3';
@@ -21,11 +19,6 @@ export interface NitroInstrumentation extends Disposable {
   /** Removes every binding this integration made (idempotent); spans already started still end. */
   unbind(): void;
 }
-
-// One instrumentation per process, even when the ESM and CommonJS builds are both loaded.
-const slot = globalSlot('nitro-instrumentation', (): { current: { handle: NitroInstrumentation; key: string } | undefined } => ({
-  current: undefined,
-}));
 
 /**
  * Traces srvx 1 and h3 2 servers: `srvx.request` becomes the `http.server` span (continuing an
@@ -49,57 +42,24 @@ const slot = globalSlot('nitro-instrumentation', (): { current: { handle: NitroI
  */
 export function instrumentNitro(options?: NitroInstrumentationOptions): NitroInstrumentation {
   const settings = resolveNitroOptions(options);
-  const key = JSON.stringify(settings);
-  const active = slot.current;
-  if (active) {
-    if (active.key === key) return active.handle;
-    logDebug('instrumentNitro: called again with other options; rebinding with the new ones');
-    active.handle.unbind();
-  }
-  let bindings: ChannelBinding<object>[] = [];
   // Sentry's `Nitro` integration also binds `unstorage.*` (not `db0.query`): storage goes with the server spans
-  const overlap = arbitrateSentryOverlap(
+  return setupArbitrated(
+    'nitro',
+    settings,
     {
       integration: 'instrumentNitro',
       sentryIntegrations: ['Nitro'],
       channels: [...Object.values(NITRO_TRACING_CHANNELS), ...(settings.storage ? STORAGE_TRACING_CHANNELS : [])],
       policy: settings.onSentryIntegration,
     },
-    {
-      bind: () => {
-        bindings = [...bindSrvxChannels(settings), bindH3Channel(settings), ...(settings.storage ? traceNitroStorage() : [])] as ChannelBinding<object>[];
-      },
-      unbind: () => {
-        for (const binding of bindings) {
-          try {
-            binding.unbind();
-          } catch (error) {
-            logDebug('unbinding a nitro channel threw', error);
-          }
-        }
-        bindings = [];
-      },
+    () => [...bindSrvxChannels(settings), bindH3Channel(settings), ...(settings.storage ? traceNitroStorage() : [])],
+    () => {
+      const stopTraceparent = settings.continueIncomingTrace ? continueTraceparentInSentryHttpSpans() : () => undefined;
+      const database = settings.database ? traceNitroDatabase() : undefined;
+      return () => {
+        database?.unbind();
+        stopTraceparent();
+      };
     },
   );
-  const stopTraceparent = settings.continueIncomingTrace ? continueTraceparentInSentryHttpSpans() : () => undefined;
-  const database = settings.database ? traceNitroDatabase() : undefined;
-  let unbound = false;
-  const handle: NitroInstrumentation = {
-    get owner() {
-      return overlap.owner;
-    },
-    unbind() {
-      if (unbound) return;
-      unbound = true;
-      overlap.unbind();
-      database?.unbind();
-      stopTraceparent();
-      if (slot.current?.handle === handle) slot.current = undefined;
-    },
-    [Symbol.dispose]() {
-      handle.unbind();
-    },
-  };
-  slot.current = { handle, key };
-  return handle;
 }

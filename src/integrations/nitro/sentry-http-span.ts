@@ -18,7 +18,7 @@ import { logDebug } from '../../core/guard';
 import { getDiagnosticsChannel } from '../../core/node-builtins';
 import { spanAttribute } from '../../sentry-internals/span-json';
 import { findSentryIntegration } from '../sentry-overlap';
-import { isSentryTrace, traceparentToSentryTrace } from './incoming-trace';
+import { isSentryTrace, traceparentToSentryTrace } from '../http-server';
 
 /** Node's channel for every incoming HTTP request, published before the `request` event. */
 export const HTTP_SERVER_REQUEST_START = 'http.server.request.start';

@@ -15,7 +15,7 @@ import {
 } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
 import { spanOp } from '../../sentry-internals/span-json';
-import { readIncomingTrace } from './incoming-trace';
+import { readIncomingTrace } from '../http-server';
 import type { IncomingRequest } from './payload';
 import { getRequestState, setRequestState } from './request-state';
 import type { RequestState } from './request-state';

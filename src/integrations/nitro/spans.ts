@@ -8,7 +8,7 @@ export { NAME_SOURCE_KEY } from '../../sentry-internals/exports';
 export const NITRO_ORIGIN = 'auto.http.tracing_channel_span.nitro';
 
 /** `sentry.op` of the request's server span. */
-export const OP_HTTP_SERVER = 'http.server';
+export { OP_HTTP_SERVER } from '../http-server';
 /** `sentry.op` of a span for one middleware of `serve({ middleware })`. */
 export const OP_SRVX_MIDDLEWARE = 'middleware.srvx';
 /** `sentry.op` of a span for one h3 middleware (`app.use`). */

@@ -1,5 +1,5 @@
 /** `instrumentPino()`: every pino line (of the chosen levels) as a Sentry log, once per process. */
-import { filterHint, hasSentryIntegration, warnStandDownOnce } from '../stand-down';
+import { filterHint, hasSentryIntegration, warnOncePerProcess } from '../sentry-overlap';
 import { setupOnce, type InstrumentationHandle } from '../setup-once';
 import { subscribeGuarded } from '../subscribe';
 import { PINO_TRACING_CHANNEL, SENTRY_PINO_INTEGRATION } from './channels';
@@ -17,7 +17,7 @@ const STAND_DOWN_MESSAGE =
 
 function onLine(levels: ReadonlySet<string>, data: PinoPayload): void {
   if (hasSentryIntegration(SENTRY_PINO_INTEGRATION)) {
-    warnStandDownOnce('pino', STAND_DOWN_MESSAGE);
+    warnOncePerProcess('pino', STAND_DOWN_MESSAGE);
     return;
   }
   const line = readPinoLine(data);
@@ -44,7 +44,7 @@ function onLine(levels: ReadonlySet<string>, data: PinoPayload): void {
 export function instrumentPino(options?: PinoInstrumentationOptions): PinoInstrumentation {
   const resolved = resolvePinoOptions(options);
   return setupOnce('pino', 'instrumentPino', resolved, () => {
-    if (hasSentryIntegration(SENTRY_PINO_INTEGRATION)) warnStandDownOnce('pino', STAND_DOWN_MESSAGE);
+    if (hasSentryIntegration(SENTRY_PINO_INTEGRATION)) warnOncePerProcess('pino', STAND_DOWN_MESSAGE);
     const levels = new Set(resolved.levels);
     return { teardown: subscribeGuarded<PinoPayload>('instrumentPino', PINO_TRACING_CHANNEL, 'end', (data) => onLine(levels, data)) };
   });

@@ -1,12 +1,11 @@
 /** `instrumentRedis()`: binds the node-redis and ioredis tracing channels to spans, once per process. */
 import { bindTracingChannelToSpan } from '../../core/bind';
-import { globalSlot } from '../../core/global-slot';
-import { logDebug } from '../../core/guard';
 import type { ChannelBinding } from '../../core/types';
 import { REDIS_TRACING_CHANNELS } from './channels';
 import { resolveRedisOptions, type RedisClientName, type RedisInstrumentationOptions, type ResolvedRedisOptions } from './options';
 import type { RedisPayload } from './payload';
-import { arbitrateSentryOverlap, type SentryOverlapOwner } from '../sentry-overlap';
+import type { SentryOverlapOwner } from '../sentry-overlap';
+import { setupArbitrated } from '../setup-once';
 import { annotateBatchOutcome, annotateCommandOutcome, startBatchSpan, startCommandSpan, startConnectSpan } from './spans';
 
 /** The handle `instrumentRedis()` returns. `using redis = instrumentRedis()` unbinds at scope exit. */
@@ -20,21 +19,6 @@ export interface RedisInstrumentation extends Disposable {
    * complete. Afterwards `instrumentRedis()` may be called again, with other options.
    */
   unbind(): void;
-}
-
-
-// Process-wide, not module scope: the ESM and the CommonJS build may both be loaded, and each
-// would otherwise subscribe once, doubling every span.
-const slot = globalSlot('redis', (): { current: RedisInstrumentation | undefined } => ({ current: undefined }));
-
-function sameOptions(a: ResolvedRedisOptions, b: ResolvedRedisOptions): boolean {
-  return (
-    a.clients.join() === b.clients.join() &&
-    a.requireParentSpan === b.requireParentSpan &&
-    a.connectSpans === b.connectSpans &&
-    a.captureError === b.captureError &&
-    a.onSentryIntegration === b.onSentryIntegration
-  );
 }
 
 function bindClient(client: RedisClientName, options: ResolvedRedisOptions): ChannelBinding<RedisPayload>[] {
@@ -92,46 +76,15 @@ function bindClient(client: RedisClientName, options: ResolvedRedisOptions): Cha
  */
 export function instrumentRedis(options?: RedisInstrumentationOptions): RedisInstrumentation {
   const resolved = resolveRedisOptions(options);
-  const reg = slot;
-  if (reg.current) {
-    if (sameOptions(reg.current.options, resolved)) return reg.current;
-    logDebug('instrumentRedis: called again with other options; rebinding with the new ones');
-    reg.current.unbind();
-  }
-  let bindings: ChannelBinding<RedisPayload>[] = [];
-  const overlap = arbitrateSentryOverlap(
+  return setupArbitrated(
+    'redis',
+    { ...resolved, clients: Object.freeze([...resolved.clients]) },
     {
       integration: 'instrumentRedis',
       sentryIntegrations: ['Redis'],
       channels: resolved.clients.flatMap((client) => Object.values(REDIS_TRACING_CHANNELS[client])),
       policy: resolved.onSentryIntegration,
     },
-    {
-      bind: () => {
-        bindings = resolved.clients.flatMap((client) => bindClient(client, resolved));
-      },
-      unbind: () => {
-        for (const binding of bindings) binding.unbind();
-        bindings = [];
-      },
-    },
+    () => resolved.clients.flatMap((client) => bindClient(client, resolved)),
   );
-  let unbound = false;
-  const handle: RedisInstrumentation = {
-    options: Object.freeze({ ...resolved, clients: Object.freeze([...resolved.clients]) }),
-    get owner() {
-      return overlap.owner;
-    },
-    unbind() {
-      if (unbound) return;
-      unbound = true;
-      overlap.unbind();
-      if (reg.current === handle) reg.current = undefined;
-    },
-    [Symbol.dispose]() {
-      handle.unbind();
-    },
-  } as unknown as RedisInstrumentation;
-  reg.current = handle;
-  return handle;
 }

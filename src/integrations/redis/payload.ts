@@ -67,19 +67,7 @@ export function readNamespace(data: RedisPayload): string | undefined {
   return undefined;
 }
 
-/** `server.address`: a host name, an IP, or a Unix socket path. */
-export function readServerAddress(data: RedisPayload): string | undefined {
-  const address = data.serverAddress;
-  return typeof address === 'string' && address.length > 0 ? address : undefined;
-}
-
-/** `server.port`, absent for Unix sockets. */
-export function readServerPort(data: RedisPayload): number | undefined {
-  const port = data.serverPort;
-  if (typeof port === 'number' && Number.isInteger(port) && port > 0) return port;
-  if (typeof port === 'string' && /^\d+$/.test(port)) return Number(port);
-  return undefined;
-}
+export { readServerAddress, readServerPort } from '../db-attributes';
 
 /** `'PIPELINE'` for a node-redis pipeline, otherwise `'MULTI'` (ioredis publishes MULTI only). */
 export function readBatchMode(data: RedisPayload): 'MULTI' | 'PIPELINE' {

@@ -2,9 +2,11 @@
  * The spans of the Redis integration: what each kind (command, batch, connect) is named, which
  * attributes it carries (OpenTelemetry semantic conventions for Redis), and what the outcome adds.
  */
-import { getActiveSpan, startInactiveSpan } from '@sentry/core';
+import { startInactiveSpan } from '@sentry/core';
 import type { Span, SpanAttributes } from '@sentry/core';
 import { markSpanError } from '../../core/span-error';
+import { connectionAttributes as dbConnectionAttributes } from '../db-attributes';
+import { hasRecordingParent } from '../recording-parent';
 import type { RedisClientName, RedisConnectSpans } from './options';
 import {
   findBatchReplyError,
@@ -14,8 +16,6 @@ import {
   readErrorPrefix,
   readNamespace,
   readQueryText,
-  readServerAddress,
-  readServerPort,
   type RedisPayload,
 } from './payload';
 
@@ -28,24 +28,8 @@ export const REDIS_ORIGIN = 'auto.db.redis.tracing_channel';
 /** Name of connect spans. */
 export const REDIS_CONNECT_SPAN_NAME = 'connect';
 
-/** Whether the caller runs inside a span that still records (sampled and not ended). */
-function hasRecordingParent(): boolean {
-  const parent = getActiveSpan();
-  return parent !== undefined && parent.isRecording();
-}
-
 function connectionAttributes(data: RedisPayload): SpanAttributes {
-  const attributes: SpanAttributes = {
-    'sentry.origin': REDIS_ORIGIN,
-    'db.system.name': 'redis',
-  };
-  const namespace = readNamespace(data);
-  if (namespace !== undefined) attributes['db.namespace'] = namespace;
-  const address = readServerAddress(data);
-  if (address !== undefined) attributes['server.address'] = address;
-  const port = readServerPort(data);
-  if (port !== undefined) attributes['server.port'] = port;
-  return attributes;
+  return dbConnectionAttributes(REDIS_ORIGIN, 'redis', readNamespace(data), data);
 }
 
 /** A span named for the command (`GET`), or `undefined` (no parent while one is required, or no command). */

@@ -31,78 +31,60 @@ function expectClean(result: SwapResult): void {
   expect(result.unhandled).toEqual([]);
 }
 
-describe('strategy swaps (child processes)', () => {
-  for (const otel of [false, true]) {
-    const scenario = otel ? 'bound before Sentry.init with OpenTelemetry setup' : 'bound before Sentry.init';
-    it(`traceSync ok, ${scenario}: span ended but not active before init, active from the first call after it without rebinding`, async () => {
-      const r = await runScenario(scenario);
-      expectClean(r);
-      expect(r.checks).toEqual({
-        beforeInitActive: false,
-        beforeInitEnded: 1,
-        afterInitActive: true,
-        afterInitChildParentIsBound: true,
-        afterInitEnded: 1,
-      });
-    });
-  }
+/** What a bound span did in one traced call (fixtures/strategy-swap.ts `checkCall`, all three checks). */
+const callChecks = (prefix: string) => ({ [`${prefix}Active`]: true, [`${prefix}ChildParentIsBound`]: true, [`${prefix}Ended`]: 1 });
 
-  it('traceSync ok, bound after Sentry.init, then Sentry.init again: active under both, the storage is kept, an in-flight call ends once', async () => {
-    const r = await runScenario('bound after Sentry.init, then Sentry.init again');
-    expectClean(r);
-    expect(r.checks).toEqual({
-      firstActive: true,
-      firstChildParentIsBound: true,
-      firstEnded: 1,
+/** Each scenario of the fixture: the test's title, and every check it reports. */
+const SCENARIOS: Array<{ scenario: string; title: string; checks: Record<string, unknown> }> = [
+  ...['bound before Sentry.init', 'bound before Sentry.init with OpenTelemetry setup'].map((scenario) => ({
+    scenario,
+    title: `traceSync ok, ${scenario}: span ended but not active before init, active from the first call after it without rebinding`,
+    checks: { beforeInitActive: false, beforeInitEnded: 1, ...callChecks('afterInit') },
+  })),
+  {
+    scenario: 'bound after Sentry.init, then Sentry.init again',
+    title: 'traceSync ok, bound after Sentry.init, then Sentry.init again: active under both, the storage is kept, an in-flight call ends once',
+    checks: {
+      ...callChecks('first'),
       reinitKeptStorage: true,
       inFlightEnded: 1,
       // the second init installs a new strategy object: the caller's store from before is not
       // restored for the continuation (it runs in the context it was invoked from)
       inFlightCallbackActive: null,
-      secondActive: true,
-      secondChildParentIsBound: true,
-      secondEnded: 1,
-    });
-  });
-
-  it('traceCallback ok, setScopePairAsyncContextStrategy twice: same storage, the binding and an in-flight call keep working', async () => {
-    const r = await runScenario('setScopePairAsyncContextStrategy twice');
-    expectClean(r);
-    expect(r.checks).toEqual({
-      sameStorage: true,
+      ...callChecks('second'),
+    },
+  },
+  {
+    scenario: 'setScopePairAsyncContextStrategy twice',
+    title: 'traceCallback ok, setScopePairAsyncContextStrategy twice: same storage, the binding and an in-flight call keep working',
+    checks: { sameStorage: true, inFlightEnded: 1, inFlightCallbackInCaller: 'pending caller', active: true, ended: 1 },
+  },
+  ...['scope pair, then Sentry.init', 'scope pair, then Sentry.init with OpenTelemetry setup'].map((scenario) => ({
+    scenario,
+    title: `traceCallback ok, ${scenario}: Sentry adopts the storage; work begun before init and in-flight callbacks do not throw; active after init`,
+    checks: {
+      scopePairActive: true,
+      sentryAdoptedTheScopePairStorage: true,
       inFlightEnded: 1,
-      inFlightCallbackInCaller: 'pending caller',
-      active: true,
-      ended: 1,
-    });
-  });
+      inFlightCallbackStoreIsScopePairPair: false,
+      requestFromBefore: { name: 'request from before' },
+      naturalCallback: { ran: true },
+      ...callChecks('afterInit'),
+    },
+  })),
+  {
+    scenario: 'a store of one strategy is never read by another',
+    title: 'traceCallback ok, a store of one strategy is never read by another: the continuation under B never gets A’s caller store',
+    checks: { callbackStore: null, storeInsideUnderB: { brand: 'B' }, spansEnded: [1, 1] },
+  },
+];
 
-  for (const otel of [false, true]) {
-    const scenario = otel ? 'scope pair, then Sentry.init with OpenTelemetry setup' : 'scope pair, then Sentry.init';
-    it(`traceCallback ok, ${scenario}: Sentry adopts the storage; work begun before init and in-flight callbacks do not throw; active after init`, async () => {
+describe('strategy swaps (child processes)', () => {
+  for (const { scenario, title, checks } of SCENARIOS) {
+    it(title, async () => {
       const r = await runScenario(scenario);
       expectClean(r);
-      expect(r.checks).toEqual({
-        scopePairActive: true,
-        sentryAdoptedTheScopePairStorage: true,
-        inFlightEnded: 1,
-        inFlightCallbackStoreIsScopePairPair: false,
-        requestFromBefore: { name: 'request from before' },
-        naturalCallback: { ran: true },
-        afterInitActive: true,
-        afterInitChildParentIsBound: true,
-        afterInitEnded: 1,
-      });
+      expect(r.checks).toEqual(checks);
     });
   }
-
-  it('traceCallback ok, a store of one strategy is never read by another: the continuation under B never gets A’s caller store', async () => {
-    const r = await runScenario('a store of one strategy is never read by another');
-    expectClean(r);
-    expect(r.checks).toEqual({
-      callbackStore: null,
-      storeInsideUnderB: { brand: 'B' },
-      spansEnded: [1, 1],
-    });
-  });
 });

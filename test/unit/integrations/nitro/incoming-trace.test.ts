@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readIncomingTrace, traceparentToSentryTrace } from '../../../../src/integrations/nitro/incoming-trace';
+import { readIncomingTrace, traceparentToSentryTrace } from '../../../../src/integrations/http-server';
 import { isServerError } from '../../../../src/integrations/nitro/error-capture';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,8 +1,16 @@
 /**
- * Reads the trace an incoming request continues: Sentry's `sentry-trace` + `baggage`, or else
- * W3C `traceparent` (translated into the `sentry-trace` form that `continueTrace` understands).
+ * What the HTTP server integrations (nitro, fastify) share: the server span's op, and the trace
+ * an incoming request continues: Sentry's `sentry-trace` + `baggage`, or else W3C `traceparent`
+ * (translated into the `sentry-trace` form that `continueTrace` understands).
  */
-import type { IncomingRequest } from './payload';
+
+/** `sentry.op` of a request's server span. */
+export const OP_HTTP_SERVER = 'http.server';
+
+/** The headers of an incoming request, as a fetch `Request` (srvx) has them; fastify's are read into this shape. */
+export interface RequestHeaders {
+  readonly headers: { get(name: string): string | null };
+}
 
 /** Headers for `continueTrace`; both absent means "start a new trace". */
 export interface IncomingTrace {
@@ -15,7 +23,7 @@ const SENTRY_TRACE = /^[ \t]*([0-9a-f]{32})-([0-9a-f]{16})(?:-([01]))?[ \t]*$/i;
 const TRACEPARENT = /^[ \t]*([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?[ \t]*$/;
 const ALL_ZERO = /^0+$/;
 
-function header(request: IncomingRequest, name: string): string | undefined {
+function header(request: RequestHeaders, name: string): string | undefined {
   const value = request.headers.get(name);
   if (typeof value !== 'string' || value === '') return undefined;
   // Repeated headers arrive joined with ", "; the first one counts.
@@ -47,7 +55,7 @@ export function traceparentToSentryTrace(value: string): string | undefined {
  * valid `traceparent` (with any `baggage`, whose `sentry-` entries carry Sentry's sampling
  * context when the caller was a Sentry SDK). Neither: both fields `undefined`.
  */
-export function readIncomingTrace(request: IncomingRequest): IncomingTrace {
+export function readIncomingTrace(request: RequestHeaders): IncomingTrace {
   const baggage = request.headers.get('baggage') ?? undefined;
   const sentryTrace = header(request, 'sentry-trace');
   if (sentryTrace !== undefined && SENTRY_TRACE.test(sentryTrace)) {
