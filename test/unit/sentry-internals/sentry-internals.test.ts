@@ -72,6 +72,16 @@ describe('forkScope: a cheaper Scope#clone', () => {
     expect(data.eventProcessors).toHaveLength(1);
     expect(scope.getPropagationContext().traceId).toBe('a'.repeat(32));
     expect(forked.getScopeData().tags).toEqual({ a: 1, b: 2 });
+
+    // and writes to the original never reach a fork made before them
+    const later = forkScope(scope) as any;
+    scope.setTag('c', 3);
+    scope.setExtras({ y: 1 });
+    scope.setSDKProcessingMetadata({ m: 1 });
+    scope.update({ tags: { d: 4 }, extra: { z: 1 } });
+    expect(later.getScopeData().tags).toEqual({ a: 1 });
+    expect(later.getScopeData().extra).toEqual({ x: { deep: true } });
+    expect(later.getScopeData().sdkProcessingMetadata).toEqual({});
   });
 });
 
