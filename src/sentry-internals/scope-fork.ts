@@ -239,8 +239,19 @@ export function isCheapScopeForkActive(scope?: Scope): boolean {
   return forkerOf(scope).cheap;
 }
 
+// The last WeakRef read and its target, held so that the next read of the same WeakRef answers
+// without `deref()` (which adds its target to the job's kept objects, a set insertion per call).
+// Holding the target keeps that WeakRef from clearing, so the answer stays what deref() gives.
+let lastRef: unknown;
+let lastTarget: unknown;
+
 /** The span a scope holds as active (`scope.refs.span`, a plain value or a WeakRef). */
 export function spanOfScope(scope: Scope): unknown {
   const ref = (scope as unknown as ScopeFields).refs?.[SCOPE_SPAN_FIELD];
-  return typeof ref?.deref === 'function' ? ref.deref() : ref;
+  if (typeof ref?.deref !== 'function') return ref;
+  if (ref === lastRef) return lastTarget;
+  const target = ref.deref();
+  lastRef = ref;
+  lastTarget = target;
+  return target;
 }

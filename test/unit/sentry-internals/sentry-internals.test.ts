@@ -102,3 +102,27 @@ describe('forkScope with a span', () => {
     span.end();
   });
 });
+
+describe('spanOfScope', () => {
+  it('answers what the scope holds now, read after read, when Sentry sets another span on the same scope', async () => {
+    const { Scope, _INTERNAL_setSpanForScope, startInactiveSpan } = await import('@sentry/core');
+    const { spanOfScope } = await import('../../../src/sentry-internals/scope-fork');
+    const { installRecordingClient } = await import('../../helpers/test-client');
+    installRecordingClient();
+    const scope = new Scope();
+    const first = startInactiveSpan({ name: 'first' });
+    const second = startInactiveSpan({ name: 'second' });
+    expect(spanOfScope(scope)).toBeUndefined();
+    _INTERNAL_setSpanForScope(scope, first);
+    expect(spanOfScope(scope)).toBe(first);
+    expect(spanOfScope(scope)).toBe(first);
+    _INTERNAL_setSpanForScope(scope, second);
+    expect(spanOfScope(scope)).toBe(second);
+    _INTERNAL_setSpanForScope(scope, undefined);
+    expect(spanOfScope(scope)).toBeUndefined();
+    _INTERNAL_setSpanForScope(scope, first);
+    expect(spanOfScope(scope)).toBe(first);
+    first.end();
+    second.end();
+  });
+});
