@@ -32,11 +32,118 @@ function linkSpan(entry: CallEntry): void {
   }
 }
 
-/** Records the entries a traced call made (head first, in binding order). */
-export function recordCall(data: object, head: CallEntry): void {
-  callEntries.set(data, head);
+/**
+ * Calls started in the current synchronous run, innermost last, kept out of `callEntries` while
+ * they can be: a `WeakMap.set` per call is the largest single cost of a call (an ephemeron, its
+ * write barriers, the table's growth until the next GC), and most calls (traceSync, a sync throw)
+ * complete at their `end`, in the same run. A call that still waits at its `end` moves into
+ * `callEntries` there. A call that completed at its `end` stays here (the `end`'s later
+ * subscribers still find it) until the next call starts outside its store. A call whose `end`
+ * has not come when the next call starts outside its store (a publisher that sends `end` in a
+ * later tick, or never) moves into `callEntries` then; whatever is left when nothing else is
+ * traced moves there {@link PENDING_FLUSH_MS} later, as does everything when the stack is full.
+ * Parallel arrays: pushing allocates nothing.
+ */
+interface PendingCalls {
+  data: Array<object | undefined>;
+  heads: Array<CallEntry | undefined>;
+  /** The store the call's start returned (its caller's when it activated none). */
+  stores: unknown[];
+  /** Whether the call completed at its `end`. */
+  ended: boolean[];
+  depth: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const pending = globalSlot<PendingCalls>('calls-pending.v1', () => ({ data: [], heads: [], stores: [], ended: [], depth: 0, timer: undefined }));
+const MAX_PENDING = 32;
+/** Stands in for a forgotten payload on the pending stack (matches no payload). */
+const FORGOTTEN: object = Object.freeze({});
+/** As long as rule 13's queue keeps a waiting call's payload (see {@link WATCH_DELAY_MS}). */
+const PENDING_FLUSH_MS = 1000;
+const canDefer = typeof setTimeout === 'function';
+
+function clearSlot(p: PendingCalls, i: number): void {
+  p.data[i] = undefined;
+  p.heads[i] = undefined;
+  p.stores[i] = undefined;
+}
+
+/**
+ * Takes a pending call off the stack: into `callEntries` if it has not completed; else it is
+ * forgotten, and so is an earlier call's entry for a reused payload, as if the completed call
+ * had overwritten it there (a no-op for a payload never in the table).
+ */
+function settleSlot(p: PendingCalls, i: number): void {
+  const data = p.data[i]!;
+  if (!p.ended[i]) callEntries.set(data, p.heads[i]!);
+  else if (data !== FORGOTTEN) callEntries.delete(data);
+  clearSlot(p, i);
+}
+
+/** Takes every pending call from `from` up off the stack. */
+function settlePending(p: PendingCalls, from: number): void {
+  for (let i = from; i < p.depth; i++) settleSlot(p, i);
+  p.depth = from;
+}
+
+function flushPending(): void {
+  pending.timer = undefined;
+  settlePending(pending, 0);
+}
+
+/** Records the entries a traced call made (head first, in binding order); `store` is what its start returned. */
+export function recordCall(data: object, head: CallEntry, caller: unknown, store: unknown): void {
   linkSpan(head);
   for (let entry = head.next; entry; entry = entry.next) linkSpan(entry);
+  if (!canDefer) {
+    callEntries.set(data, head);
+    return;
+  }
+  const p = pending;
+  let d = p.depth;
+  // calls whose run is over (this call starts outside their store)
+  while (d > 0 && p.stores[d - 1] !== caller) settleSlot(p, --d);
+  p.depth = d;
+  for (let i = 0; i < d; i++) if (p.data[i] === data) forgetSlot(p, i);
+  if (d >= MAX_PENDING) {
+    settlePending(p, 0);
+    d = 0;
+  }
+  p.data[d] = data;
+  p.heads[d] = head;
+  p.stores[d] = store;
+  p.ended[d] = false;
+  p.depth = d + 1;
+  if (p.timer === undefined) {
+    try {
+      p.timer = setTimeout(flushPending, PENDING_FLUSH_MS);
+      p.timer.unref?.();
+    } catch {
+      settlePending(p, 0); // no timers after all: nothing may stay pending
+    }
+  }
+}
+
+/**
+ * After the `end` handlers of the call `data` is the payload of: a call that still waits moves
+ * into `callEntries`, one that completed stays pending (see {@link PendingCalls}); calls started
+ * inside it that have not completed move into `callEntries`.
+ */
+export function callEnded(data: object, head: CallEntry, waiting: boolean): void {
+  const p = pending;
+  for (let i = p.depth - 1; i >= 0; i--) {
+    if (p.data[i] !== data || p.heads[i] !== head) continue;
+    settlePending(p, i + 1);
+    if (waiting) {
+      callEntries.set(data, head);
+      clearSlot(p, i);
+      p.depth = i;
+    } else {
+      p.ended[i] = true;
+    }
+    return;
+  }
 }
 
 /**
@@ -45,7 +152,16 @@ export function recordCall(data: object, head: CallEntry): void {
  */
 export function forgetCall(data: object): void {
   callEntries.delete(data);
+  const p = pending;
+  for (let i = p.depth - 1; i >= 0; i--) if (p.data[i] === data) forgetSlot(p, i);
 }
+
+/** A pending call whose payload a newer call reused: it no longer answers for that payload. */
+function forgetSlot(p: PendingCalls, i: number): void {
+  p.data[i] = FORGOTTEN;
+  p.ended[i] = true;
+}
+
 
 /**
  * Rule 13: calls whose payload was collected before they completed. The held value is the call's
@@ -107,7 +223,10 @@ export function watchUnfinished(data: object, head: CallEntry): void {
 
 /** The first entry of the call that `data` is the payload of. */
 export function entriesOf(data: unknown): CallEntry | undefined {
-  return typeof data === 'object' && data !== null ? callEntries.get(data) : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const p = pending;
+  for (let i = p.depth - 1; i >= 0; i--) if (p.data[i] === data) return p.heads[i];
+  return callEntries.get(data);
 }
 
 /** The entry a binding made for `span`, if a binding made it. */

@@ -9,7 +9,7 @@ import type { TracingChannel } from 'node:diagnostics_channel';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { currentStore, storeMakerOf, type MakeStore } from '../context/active-store';
 import { currentStrategy, watchStrategy, type StrategyView } from '../context/strategy-watch';
-import { entriesOf, watchUnfinished } from './call-registry';
+import { callEnded, entriesOf, watchUnfinished } from './call-registry';
 import { globalSlot } from './global-slot';
 import { logDebug } from './guard';
 import { endOnAsyncEnd, endOnEnd, isCallWaiting, markOnError, type CallEntry } from './span-end';
@@ -56,8 +56,10 @@ function route(what: string, handler: (head: CallEntry, data: object) => void, d
     const head = entriesOf(data);
     if (!head) return;
     handler(head, data);
+    const waiting = isCallWaiting(head);
+    if (handler === endOnEnd) callEnded(data, head, waiting);
     // rule 13: from the first event that leaves it waiting, the call is ended if its payload goes
-    if (!head.watched && isCallWaiting(head)) watchUnfinished(data, head);
+    if (!head.watched && waiting) watchUnfinished(data, head);
   } catch (error) {
     logDebug(`${what} handler failed`, error);
   }

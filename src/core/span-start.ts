@@ -121,6 +121,6 @@ export function startCall(host: StartHost, data: object): unknown {
   head.callerStore = caller;
   head.origin = host.origin;
   host.callStarted();
-  recordCall(data, head);
+  recordCall(data, head, caller, store);
   return store;
 }

@@ -28,13 +28,16 @@ function copyScopeFields(this: ScopeFields, src: ScopeFields, span?: Span): void
   this._breadcrumbs = src._breadcrumbs.slice();
   this._attachments = src._attachments.slice();
   this._user = src._user;
-  this._tags = { ...src._tags };
+  // containers every Scope method replaces instead of writing into are shared (as `_user` is by
+  // `clone()` itself, and the global scope's by Sentry's own `getScopeData()`); the calibration
+  // proves writes on either side stay on that side
+  this._tags = src._tags;
   this._attributes = { ...src._attributes };
-  this._extra = { ...src._extra };
+  this._extra = src._extra;
   const contexts = { ...src._contexts };
   if (contexts.flags) contexts.flags = { values: [...contexts.flags.values] };
   this._contexts = contexts;
-  this._sdkProcessingMetadata = { ...src._sdkProcessingMetadata };
+  this._sdkProcessingMetadata = src._sdkProcessingMetadata;
   // the active span, held directly: `_INTERNAL_setSpanForScope` would allocate a WeakRef per call,
   // and Sentry's reader accepts a plain value (calibrated below)
   this[REFS] = span === undefined ? { ...src.refs } : { ...src.refs, [SCOPE_SPAN_FIELD]: span };
@@ -50,6 +53,44 @@ function copyScopeFields(this: ScopeFields, src: ScopeFields, span?: Span): void
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The containers {@link copyScopeFields} shares with the source instead of copying. */
+const SHARED_FIELDS = new Set(['_tags', '_extra', '_sdkProcessingMetadata']);
+
+/** What the shared containers hold, as `getScopeData()` shows them. */
+function sharedView(scope: Scope): string {
+  const data = scope.getScopeData();
+  return JSON.stringify([data.tags, data.extra, data.sdkProcessingMetadata]);
+}
+
+/**
+ * Whether writes through every Scope method that touches a shared container stay on the scope
+ * written to: each method is run on the fork and then on the source, and the other one must
+ * not change.
+ */
+function sharedFieldsStayApart(source: Scope, forked: Scope): boolean {
+  const writes: Array<(scope: Scope) => void> = [
+    (s) => s.setTag('t2', 2),
+    (s) => s.setTags({ t3: 3 }),
+    (s) => s.setExtra('e2', { k: 2 }),
+    (s) => s.setExtras({ e3: 3 }),
+    (s) => s.setSDKProcessingMetadata({ m: 2, n: { k: 1 } }),
+    (s) => s.setSDKProcessingMetadata({ n: { j: 2 } }),
+    (s) => s.update({ tags: { u: 1 }, extra: { u: 1 } }),
+    (s) => (s as unknown as { clear?: () => void }).clear?.(),
+  ];
+  for (const [writeTo, other] of [
+    [forked, source],
+    [source, forked],
+  ] as const) {
+    for (const write of writes) {
+      const before = sharedView(other);
+      write(writeTo);
+      if (sharedView(other) !== before) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -125,10 +166,11 @@ function createScopeForker(ScopeClass: ScopeClass): { fork: Forker; forkProto?: 
       }
       if (!sameJson(actual, expected)) return viaClone;
       const copiedByClone = typeof expected === 'object' && expected !== null && expected !== source[k];
-      if (copiedByClone && actual === source[k]) return viaClone;
+      if (copiedByClone && actual === source[k] && !SHARED_FIELDS.has(k)) return viaClone;
     }
     if (!sameJson(forked.refs, reference.refs) || forked.refs === source.refs) return viaClone;
     if (!(forked instanceof ScopeClass)) return viaClone;
+    if (!sharedFieldsStayApart(probe, fork(probe))) return viaClone;
     // the span lands where Sentry's `_setSpanForScope` puts it (its reader accepts plain values)
     const marker = { spanContext: () => ({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }) } as unknown as Span;
     const viaSentry = new ScopeClass();
@@ -197,8 +239,19 @@ export function isCheapScopeForkActive(scope?: Scope): boolean {
   return forkerOf(scope).cheap;
 }
 
+// The last WeakRef read and its target, held so that the next read of the same WeakRef answers
+// without `deref()` (which adds its target to the job's kept objects, a set insertion per call).
+// Holding the target keeps that WeakRef from clearing, so the answer stays what deref() gives.
+let lastRef: unknown;
+let lastTarget: unknown;
+
 /** The span a scope holds as active (`scope.refs.span`, a plain value or a WeakRef). */
 export function spanOfScope(scope: Scope): unknown {
   const ref = (scope as unknown as ScopeFields).refs?.[SCOPE_SPAN_FIELD];
-  return typeof ref?.deref === 'function' ? ref.deref() : ref;
+  if (typeof ref?.deref !== 'function') return ref;
+  if (ref === lastRef) return lastTarget;
+  const target = ref.deref();
+  lastRef = ref;
+  lastTarget = target;
+  return target;
 }

@@ -72,6 +72,16 @@ describe('forkScope: a cheaper Scope#clone', () => {
     expect(data.eventProcessors).toHaveLength(1);
     expect(scope.getPropagationContext().traceId).toBe('a'.repeat(32));
     expect(forked.getScopeData().tags).toEqual({ a: 1, b: 2 });
+
+    // and writes to the original never reach a fork made before them
+    const later = forkScope(scope) as any;
+    scope.setTag('c', 3);
+    scope.setExtras({ y: 1 });
+    scope.setSDKProcessingMetadata({ m: 1 });
+    scope.update({ tags: { d: 4 }, extra: { z: 1 } });
+    expect(later.getScopeData().tags).toEqual({ a: 1 });
+    expect(later.getScopeData().extra).toEqual({ x: { deep: true } });
+    expect(later.getScopeData().sdkProcessingMetadata).toEqual({});
   });
 });
 
@@ -90,5 +100,29 @@ describe('forkScope with a span', () => {
     expect(withSetScope(forked, () => getActiveSpan())).toBe(span);
     expect(withScope(() => getActiveSpan())).toBeUndefined();
     span.end();
+  });
+});
+
+describe('spanOfScope', () => {
+  it('answers what the scope holds now, read after read, when Sentry sets another span on the same scope', async () => {
+    const { Scope, _INTERNAL_setSpanForScope, startInactiveSpan } = await import('@sentry/core');
+    const { spanOfScope } = await import('../../../src/sentry-internals/scope-fork');
+    const { installRecordingClient } = await import('../../helpers/test-client');
+    installRecordingClient();
+    const scope = new Scope();
+    const first = startInactiveSpan({ name: 'first' });
+    const second = startInactiveSpan({ name: 'second' });
+    expect(spanOfScope(scope)).toBeUndefined();
+    _INTERNAL_setSpanForScope(scope, first);
+    expect(spanOfScope(scope)).toBe(first);
+    expect(spanOfScope(scope)).toBe(first);
+    _INTERNAL_setSpanForScope(scope, second);
+    expect(spanOfScope(scope)).toBe(second);
+    _INTERNAL_setSpanForScope(scope, undefined);
+    expect(spanOfScope(scope)).toBeUndefined();
+    _INTERNAL_setSpanForScope(scope, first);
+    expect(spanOfScope(scope)).toBe(first);
+    first.end();
+    second.end();
   });
 });
