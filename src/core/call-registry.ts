@@ -130,12 +130,12 @@ export function recordCall(data: object, head: CallEntry, caller: unknown, store
  * into `callEntries`, one that completed stays pending (see {@link PendingCalls}); calls started
  * inside it that have not completed move into `callEntries`.
  */
-export function callEnded(data: object, head: CallEntry, waiting: boolean): void {
+export function callEnded(data: object, head: CallEntry, keep: boolean): void {
   const p = pending;
   for (let i = p.depth - 1; i >= 0; i--) {
     if (p.data[i] !== data || p.heads[i] !== head) continue;
     settlePending(p, i + 1);
-    if (waiting) {
+    if (keep) {
       callEntries.set(data, head);
       clearSlot(p, i);
       p.depth = i;

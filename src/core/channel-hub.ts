@@ -12,7 +12,7 @@ import { currentStrategy, watchStrategy, type StrategyView } from '../context/st
 import { callEnded, entriesOf, watchUnfinished } from './call-registry';
 import { globalSlot } from './global-slot';
 import { logDebug } from './guard';
-import { endOnAsyncEnd, endOnEnd, isCallWaiting, markOnError, type CallEntry } from './span-end';
+import { endOnAsyncEnd, endOnEnd, isCallOpen, isCallWaiting, markOnError, type CallEntry } from './span-end';
 import { startCall, type StartHost } from './span-start';
 import type { BindingRecord } from './types';
 
@@ -57,7 +57,8 @@ function route(what: string, handler: (head: CallEntry, data: object) => void, d
     if (!head) return;
     handler(head, data);
     const waiting = isCallWaiting(head);
-    if (handler === endOnEnd) callEnded(data, head, waiting);
+    // a call whose span is still open (waiting, or deferred by deferSpanEnd) keeps its entry
+    if (handler === endOnEnd) callEnded(data, head, waiting || isCallOpen(head));
     // rule 13: from the first event that leaves it waiting, the call is ended if its payload goes
     if (!head.watched && waiting) watchUnfinished(data, head);
   } catch (error) {

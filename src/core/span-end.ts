@@ -255,3 +255,9 @@ export function isCallWaiting(head: CallEntry): boolean {
   for (let entry: CallEntry | undefined = head; entry; entry = entry.next) if (entry.isWaiting) return true;
   return false;
 }
+
+/** Whether any span of the call is still open (waiting for completion, or deferred). */
+export function isCallOpen(head: CallEntry): boolean {
+  for (let entry: CallEntry | undefined = head; entry; entry = entry.next) if (entry.isOpen) return true;
+  return false;
+}

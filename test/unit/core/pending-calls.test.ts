@@ -146,4 +146,27 @@ describe('calls kept beside the payload table', () => {
     await Promise.all(calls);
     expect(spans.map(ends)).toEqual([1, 1, 1]);
   });
+
+  it('a traceSync call whose span deferSpanEnd keeps open: getSpan(data) answers it after later calls and ticks, until its deferred end', async () => {
+    const channel = tracingChannel(`test:pending-calls:${++seq}`) as TracingChannel<Payload>;
+    const spans: Span[] = [];
+    let endLater: (() => void) | undefined;
+    const binding = bindTracingChannelToSpan(channel, () => (spans.push(startInactiveSpan({ name: 'deferred' })), spans.at(-1)), {
+      deferSpanEnd: ({ end }) => ((endLater ??= end), true),
+    });
+    bindings.push(binding);
+    const data: Payload = {};
+    startSpan({ name: 'root' }, () => channel.traceSync(() => 1, data));
+    // other calls from outside its store, then a later tick: the deferred call must not be forgotten
+    startSpan({ name: 'root' }, () => channel.traceSync(() => 2, {}));
+    await tick();
+    startSpan({ name: 'root' }, () => channel.traceSync(() => 3, {}));
+    expect(ends(spans[0])).toBe(0);
+    expect(binding.getSpan(data)).toBe(spans[0]);
+    expect(getBoundSpan(data)).toBe(spans[0]);
+    endLater!();
+    expect(ends(spans[0])).toBe(1);
+    expect(spans.slice(1).map(ends)).toEqual([0, 0]); // deferred as well, never ended here
+  });
 });
+
