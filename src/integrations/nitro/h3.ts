@@ -50,7 +50,8 @@ function startH3Span(data: H3Payload, settings: NitroBindingSettings): Span | un
     });
   }
   const method = typeof request.method === 'string' ? request.method.toUpperCase() : undefined;
-  const attributes: Record<string, string> = { 'sentry.origin': NITRO_ORIGIN };
+  // 'custom': @sentry/node 10's OpenTelemetry exporter would rename a span with an HTTP method to `<METHOD> <route>`
+  const attributes: Record<string, string> = { 'sentry.origin': NITRO_ORIGIN, 'sentry.source': 'custom' };
   if (method) attributes['http.request.method'] = method;
   if (route) attributes['http.route'] = route;
   return startInactiveSpan({ name: `request handler - ${route ?? data.event.url?.pathname ?? '/'}`, op: OP_H3_ROUTE, attributes });
